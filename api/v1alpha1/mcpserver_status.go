@@ -1,0 +1,138 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Condition types of an MCPServer.
+const (
+	// ConditionAccepted is True once the spec and everything it references check out.
+	ConditionAccepted = "Accepted"
+	// ConditionReady is True only when the Deployment is available and the server answered an
+	// MCP initialize handshake (or is scaled to zero on purpose).
+	ConditionReady = "Ready"
+)
+
+// Reasons of the Accepted condition.
+const (
+	// ReasonValid: the spec and every referenced ConfigMap and Secret check out.
+	ReasonValid = "Valid"
+	// ReasonInvalid: something the spec references is missing or wrong; the message names it.
+	ReasonInvalid = "Invalid"
+)
+
+// Reasons of the Ready condition. Pod-level detail (ImagePullBackOff, CrashLoopBackOff,
+// OOMKilled, failing probes) goes into the message, not the reason.
+const (
+	// ReasonAvailable (True): the Deployment is available and the MCP handshake succeeded.
+	ReasonAvailable = "Available"
+	// ReasonScaledToZero (True): replicas is 0 on purpose.
+	ReasonScaledToZero = "ScaledToZero"
+	// ReasonInitializing (Unknown): the operator has not observed enough yet to decide.
+	ReasonInitializing = "Initializing"
+	// ReasonConfigurationInvalid (False): Accepted is False, so nothing is rolled out.
+	ReasonConfigurationInvalid = "ConfigurationInvalid"
+	// ReasonDeploymentUnavailable (False): no pod of the Deployment is available.
+	ReasonDeploymentUnavailable = "DeploymentUnavailable"
+	// ReasonMCPEndpointUnavailable (False): the pods run but the MCP handshake failed.
+	ReasonMCPEndpointUnavailable = "MCPEndpointUnavailable"
+)
+
+// MCPServerStatus is what the operator observed of an MCPServer.
+type MCPServerStatus struct {
+	// ObservedGeneration is the metadata.generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// DeploymentName is the Deployment the operator owns for this MCPServer.
+	// +optional
+	DeploymentName string `json:"deploymentName,omitempty"`
+
+	// ServiceName is the Service the operator owns for this MCPServer.
+	// +optional
+	ServiceName string `json:"serviceName,omitempty"`
+
+	// Address is where MCP clients connect.
+	// +optional
+	Address *MCPServerAddress `json:"address,omitempty"`
+
+	// ServerInfo is what the server said about itself in the MCP initialize handshake.
+	// Set only after a successful handshake.
+	// +optional
+	ServerInfo *MCPServerInfo `json:"serverInfo,omitempty"`
+
+	// HandshakeRetryCount counts consecutive failed MCP handshakes for this generation.
+	// It returns to 0 after a successful handshake or a spec change.
+	// +optional
+	HandshakeRetryCount int32 `json:"handshakeRetryCount,omitempty"`
+
+	// Replicas is the number of pods the Deployment targets.
+	// +optional
+	Replicas int32 `json:"replicas,omitempty"`
+
+	// ReadyReplicas is the number of the Deployment's pods that are ready.
+	// +optional
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
+
+	// Conditions are the latest observations: Accepted (the spec and its references check out)
+	// and Ready (the server is available and speaks MCP). Each is stamped with the generation it
+	// describes.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// MCPServerAddress is where MCP clients connect.
+type MCPServerAddress struct {
+	// URL is the cluster-internal MCP endpoint:
+	// http://<name>.<namespace>.svc.<cluster domain>:<port><path>.
+	// +optional
+	URL string `json:"url,omitempty"`
+}
+
+// MCPServerInfo is the server's identity and capabilities from the MCP initialize result.
+type MCPServerInfo struct {
+	// Name the server reports for itself.
+	// +optional
+	Name string `json:"name,omitempty"`
+
+	// Version the server reports for itself.
+	// +optional
+	Version string `json:"version,omitempty"`
+
+	// ProtocolVersion is the MCP protocol version the server and the operator agreed on.
+	// +optional
+	ProtocolVersion string `json:"protocolVersion,omitempty"`
+
+	// Instructions the server gives clients on how to use it.
+	// +optional
+	Instructions string `json:"instructions,omitempty"`
+
+	// Capabilities the server advertises.
+	// +optional
+	Capabilities *MCPServerCapabilities `json:"capabilities,omitempty"`
+}
+
+// MCPServerCapabilities are the MCP features a server advertises in its initialize result.
+type MCPServerCapabilities struct {
+	// Tools: the server lists and runs tools.
+	// +optional
+	Tools bool `json:"tools,omitempty"`
+
+	// Resources: the server lists and reads resources.
+	// +optional
+	Resources bool `json:"resources,omitempty"`
+
+	// Prompts: the server offers prompt templates.
+	// +optional
+	Prompts bool `json:"prompts,omitempty"`
+
+	// Logging: the server sends log messages to clients.
+	// +optional
+	Logging bool `json:"logging,omitempty"`
+
+	// Completions: the server completes arguments.
+	// +optional
+	Completions bool `json:"completions,omitempty"`
+}

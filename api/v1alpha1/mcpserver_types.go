@@ -1,0 +1,322 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// MCPServerSpec is what a user asks for: an MCP server, where it comes from, how it is configured,
+// how it runs, and how it behaves as an MCP server.
+type MCPServerSpec struct {
+	// ExtraLabels are added to the Deployment, its pod template and the Service.
+	// The operator's own keys ("app", "mcp-server") cannot be overridden: those entries are ignored.
+	// +optional
+	ExtraLabels map[string]string `json:"extraLabels,omitempty"`
+
+	// ExtraAnnotations are added to the Deployment, its pod template and the Service.
+	// Keys with the "mcp.x-k8s.io/" prefix are reserved for the operator: they are accepted here,
+	// so existing manifests still apply, but not applied, and the operator says so in an event.
+	// +optional
+	ExtraAnnotations map[string]string `json:"extraAnnotations,omitempty"`
+
+	// Source says where the MCP server comes from.
+	// +required
+	Source Source `json:"source,omitzero"`
+
+	// Config says how the MCP server is configured when it runs: its port and path, arguments,
+	// environment and mounted storage.
+	// +required
+	Config ServerConfig `json:"config,omitzero"`
+
+	// Runtime says how the MCP server runs: replicas, security, resources and health probes.
+	// When present it must not be empty. Unset, secure defaults apply.
+	// +optional
+	Runtime RuntimeConfig `json:"runtime,omitzero"`
+
+	// MCP describes how the server behaves as an MCP server, for example whether it keeps
+	// session state.
+	// +optional
+	MCP MCPConfig `json:"mcp,omitzero"`
+}
+
+// SourceType names a kind of MCP server source.
+// +kubebuilder:validation:Enum=ContainerImage
+type SourceType string
+
+const (
+	// SourceTypeContainerImage runs the MCP server from an OCI container image.
+	SourceTypeContainerImage SourceType = "ContainerImage"
+)
+
+// Source says where the MCP server comes from.
+// +kubebuilder:validation:XValidation:rule="self.type == 'ContainerImage' ? has(self.containerImage) : !has(self.containerImage)",message="containerImage is required when type is ContainerImage, and not allowed for any other type"
+type Source struct {
+	// Type of the source. The only type today is ContainerImage: run the MCP server from the
+	// container image in containerImage.
+	// +required
+	Type SourceType `json:"type,omitempty"`
+
+	// ContainerImage is the image to run, when type is ContainerImage.
+	// +optional
+	ContainerImage *ContainerImageSource `json:"containerImage,omitempty"`
+}
+
+// ContainerImageSource is an OCI container image that holds the MCP server.
+type ContainerImageSource struct {
+	// Ref is the image reference: a registry domain, a repository path, and a tag or a digest,
+	// for example quay.io/org/server:1.2.3 or registry.example.com:5000/server@sha256:<hex>.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=1000
+	// +kubebuilder:validation:XValidation:rule=`self.matches('^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?([.][a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/')`,message=`must start with a valid registry domain and '/', for example quay.io/ or registry.example.com:5000/: domain labels are letters, digits and '-', separated by '.'`
+	// +kubebuilder:validation:XValidation:rule=`!self.contains('/') || self.substring(self.indexOf('/') + 1).matches('^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*([:@]|$)')`,message=`repository name is invalid: after the domain it must be path components of lowercase letters and digits, separated by '.', '_', '__' or '-', joined by '/'`
+	// +kubebuilder:validation:XValidation:rule=`self.contains('@') || self.matches(':[^/]*$')`,message=`must end with a tag (for example :1.2.3) or a digest (for example @sha256:<hex>)`
+	// +kubebuilder:validation:XValidation:rule=`self.contains('@') || !self.matches(':[^/]*$') || self.matches('(^|/)[^/:]*:[a-zA-Z0-9_][a-zA-Z0-9_.-]*$')`,message=`tag is invalid: it must start with a letter, digit or '_', followed by letters, digits, '_', '.' or '-'`
+	// +kubebuilder:validation:XValidation:rule=`self.contains('@') || !self.matches(':[^/:]{128,}$')`,message=`tag is invalid: it must be at most 127 characters`
+	// +kubebuilder:validation:XValidation:rule=`!self.contains('@') || self.matches('@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:')`,message=`digest algorithm is invalid: it must be a letter followed by letters and digits, optionally joined by '-', '_', '+' or '.', then ':' (for example sha256:)`
+	// +kubebuilder:validation:XValidation:rule=`!self.contains('@') || self.matches('^[^@]*@[^@:]*:[0-9A-Fa-f]*$')`,message=`digest is invalid: the encoded part after the algorithm must contain only hex characters (0-9, a-f, A-F)`
+	// +kubebuilder:validation:XValidation:rule=`!self.contains('@') || self.matches('@[^:]*:.{32,}$')`,message=`digest is invalid: the encoded part after the algorithm must be at least 32 characters`
+	Ref string `json:"ref,omitempty"`
+
+	// PullPolicy says when the kubelet pulls the image: Always, IfNotPresent or Never.
+	// Unset, Kubernetes decides (Always for a :latest tag, IfNotPresent otherwise).
+	// +optional
+	// +kubebuilder:validation:Enum=Always;IfNotPresent;Never
+	PullPolicy corev1.PullPolicy `json:"pullPolicy,omitempty"`
+
+	// ImagePullSecrets name Secrets in the MCPServer's namespace that hold credentials for
+	// pulling the image from a private registry.
+	// +optional
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+}
+
+// ServerConfig says how the MCP server is configured when it runs.
+type ServerConfig struct {
+	// Port the MCP server listens on inside the container, 1 to 65535. The Service exposes the
+	// same port, named "mcp".
+	// +required
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port int32 `json:"port,omitempty"`
+
+	// Path is the HTTP path of the MCP endpoint (Streamable HTTP or SSE), appended to the
+	// Service address in status.address.url. It starts with '/', and has no spaces, '?', '#',
+	// or control characters. Defaults to /mcp.
+	// +optional
+	// +kubebuilder:default="/mcp"
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('/')",message="path must start with '/'"
+	// +kubebuilder:validation:XValidation:rule="!self.contains(' ')",message="path must not contain spaces"
+	// +kubebuilder:validation:XValidation:rule="!self.contains('?')",message="path must not contain '?': a query string does not belong in the path"
+	// +kubebuilder:validation:XValidation:rule="!self.contains('#')",message="path must not contain '#': a fragment does not belong in the path"
+	// +kubebuilder:validation:XValidation:rule=`!self.contains('\n') && !self.contains('\r') && !self.contains('\t')`,message="path must not contain newlines, carriage returns or tabs"
+	Path string `json:"path,omitempty"`
+
+	// Arguments are the container's arguments, for example ["--config", "/etc/mcp-config/config.toml"].
+	// Unset, the image's default arguments apply. Empty strings are not allowed.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="self.all(arg, arg.size() > 0)",message="arguments must not contain empty strings"
+	Arguments []string `json:"arguments,omitempty"`
+
+	// Env sets environment variables in the MCP server container, with the full Kubernetes
+	// EnvVar API (valueFrom secretKeyRef and configMapKeyRef included). Referenced ConfigMaps
+	// and Secrets must exist, unless marked optional.
+	// +optional
+	Env []corev1.EnvVar `json:"env,omitempty"`
+
+	// EnvFrom fills environment variables from every key of a ConfigMap or Secret. Referenced
+	// ConfigMaps and Secrets must exist, unless marked optional.
+	// +optional
+	EnvFrom []corev1.EnvFromSource `json:"envFrom,omitempty"`
+
+	// Storage mounts ConfigMaps, Secrets and EmptyDirs into the container, one item per mount
+	// path (1 to 64 items). A read-only root filesystem is the default, so a server that writes
+	// to /tmp needs an EmptyDir mounted there.
+	// +optional
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=64
+	// +listType=map
+	// +listMapKey=path
+	Storage []StorageMount `json:"storage,omitempty"`
+}
+
+// MountPermissions says how a storage mount may be accessed.
+// +kubebuilder:validation:Enum=ReadOnly;ReadWrite;RecursiveReadOnly
+type MountPermissions string
+
+const (
+	// MountPermissionsReadOnly mounts the volume read-only.
+	MountPermissionsReadOnly MountPermissions = "ReadOnly"
+	// MountPermissionsReadWrite mounts the volume read-write.
+	MountPermissionsReadWrite MountPermissions = "ReadWrite"
+	// MountPermissionsRecursiveReadOnly mounts the volume and every mount below it read-only.
+	MountPermissionsRecursiveReadOnly MountPermissions = "RecursiveReadOnly"
+)
+
+// StorageMount mounts one volume into the MCP server container.
+type StorageMount struct {
+	// Path where the volume is mounted in the container: absolute, 1 to 4096 characters,
+	// without ':'. Each path appears once in the list.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('/')",message="path must be absolute (start with '/')"
+	// +kubebuilder:validation:XValidation:rule="!self.contains(':')",message="path must not contain ':'"
+	Path string `json:"path,omitempty"`
+
+	// Permissions of the mount: ReadOnly (the default, for every source type), ReadWrite, or
+	// RecursiveReadOnly (the mount and every mount below it read-only).
+	// +optional
+	// +kubebuilder:default=ReadOnly
+	Permissions MountPermissions `json:"permissions,omitempty"`
+
+	// Source of the volume: a ConfigMap, a Secret or an EmptyDir.
+	// +required
+	Source StorageSource `json:"source,omitzero"`
+}
+
+// StorageType names a kind of volume source.
+// +kubebuilder:validation:Enum=ConfigMap;Secret;EmptyDir
+type StorageType string
+
+const (
+	// StorageTypeConfigMap mounts a ConfigMap.
+	StorageTypeConfigMap StorageType = "ConfigMap"
+	// StorageTypeSecret mounts a Secret.
+	StorageTypeSecret StorageType = "Secret"
+	// StorageTypeEmptyDir mounts an empty scratch directory.
+	StorageTypeEmptyDir StorageType = "EmptyDir"
+)
+
+// StorageSource is the volume behind a storage mount. Exactly the field that matches type is set.
+// +kubebuilder:validation:XValidation:rule="self.type == 'ConfigMap' ? has(self.configMap) : !has(self.configMap)",message="configMap is required when type is ConfigMap, and not allowed for any other type"
+// +kubebuilder:validation:XValidation:rule="self.type == 'Secret' ? has(self.secret) : !has(self.secret)",message="secret is required when type is Secret, and not allowed for any other type"
+// +kubebuilder:validation:XValidation:rule="self.type == 'EmptyDir' ? has(self.emptyDir) : !has(self.emptyDir)",message="emptyDir is required when type is EmptyDir, and not allowed for any other type"
+type StorageSource struct {
+	// Type of the volume: ConfigMap, Secret or EmptyDir.
+	// +required
+	Type StorageType `json:"type,omitempty"`
+
+	// ConfigMap to mount, when type is ConfigMap (the Kubernetes ConfigMapVolumeSource).
+	// +optional
+	ConfigMap *corev1.ConfigMapVolumeSource `json:"configMap,omitempty"`
+
+	// Secret to mount, when type is Secret (the Kubernetes SecretVolumeSource).
+	// +optional
+	Secret *corev1.SecretVolumeSource `json:"secret,omitempty"`
+
+	// EmptyDir to mount, when type is EmptyDir (the Kubernetes EmptyDirVolumeSource).
+	// +optional
+	EmptyDir *corev1.EmptyDirVolumeSource `json:"emptyDir,omitempty"`
+}
+
+// RuntimeConfig says how the MCP server runs. When present it must not be empty.
+// +kubebuilder:validation:MinProperties=1
+type RuntimeConfig struct {
+	// Replicas is the number of MCP server pods. Unset means 1; 0 scales the server to zero,
+	// which is a healthy state (Ready=True, reason ScaledToZero).
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Replicas *int32 `json:"replicas,omitempty"`
+
+	// Security holds the service account and security contexts of the MCP server pods.
+	// +optional
+	Security SecurityConfig `json:"security,omitzero"`
+
+	// Resources are the container's CPU and memory requests and limits.
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// Health holds the container's liveness and readiness probes. When present it must not be
+	// empty. Without a readiness probe the operator adds a TCP probe on config.port.
+	// +optional
+	Health HealthConfig `json:"health,omitzero"`
+}
+
+// SecurityConfig holds the identity and security contexts of the MCP server pods.
+// Unset, the restricted Pod Security Standard applies: non-root, read-only root filesystem,
+// all capabilities dropped, no privilege escalation, seccomp RuntimeDefault. No user or group ID
+// is fixed, so OpenShift can assign one from the namespace's range.
+type SecurityConfig struct {
+	// ServiceAccountName is the ServiceAccount the pods run as: empty (the namespace's default
+	// ServiceAccount) or a DNS-1123 subdomain of at most 253 characters.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self == '' || !format.dns1123Subdomain().validate(self).hasValue()",message="serviceAccountName must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+
+	// PodSecurityContext replaces the operator's pod-level security context when set.
+	// +optional
+	PodSecurityContext *corev1.PodSecurityContext `json:"podSecurityContext,omitempty"`
+
+	// SecurityContext replaces the operator's container-level security context when set.
+	// +optional
+	SecurityContext *corev1.SecurityContext `json:"securityContext,omitempty"`
+}
+
+// HealthConfig holds the MCP server container's probes, passed to the container unchanged.
+// When present it must not be empty.
+// +kubebuilder:validation:MinProperties=1
+type HealthConfig struct {
+	// LivenessProbe restarts the container when it fails. Unset, there is none.
+	// +optional
+	LivenessProbe *corev1.Probe `json:"livenessProbe,omitempty"`
+
+	// ReadinessProbe decides when a pod receives traffic. Unset, the operator adds a TCP probe
+	// on config.port.
+	// +optional
+	ReadinessProbe *corev1.Probe `json:"readinessProbe,omitempty"`
+}
+
+// MCPConfig describes how the server behaves as an MCP server.
+type MCPConfig struct {
+	// Stateless says the server keeps no session state, so requests may go to any replica
+	// (Service sessionAffinity None). False or unset, a client sticks to one pod
+	// (sessionAffinity ClientIP), because MCP sessions usually live in one process.
+	// +optional
+	Stateless *bool `json:"stateless,omitempty"`
+}
+
+// MCPServer runs a Model Context Protocol server: the operator turns it into a hardened
+// Deployment and a Service, checks that the server really speaks MCP, and reports its address
+// and identity in status.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=mcps
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Accepted",type=string,JSONPath=`.status.conditions[?(@.type=="Accepted")].status`
+// +kubebuilder:printcolumn:name="Image",type=string,JSONPath=`.spec.source.containerImage.ref`
+// +kubebuilder:printcolumn:name="Port",type=integer,JSONPath=`.spec.config.port`
+// +kubebuilder:printcolumn:name="Address",type=string,JSONPath=`.status.address.url`
+// +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type MCPServer struct {
+	metav1.TypeMeta `json:",inline"`
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitzero"`
+
+	// Spec is the MCP server the user asks for.
+	// +required
+	Spec MCPServerSpec `json:"spec"`
+
+	// Status is what the operator observed.
+	// +optional
+	Status MCPServerStatus `json:"status,omitzero"`
+}
+
+// MCPServerList is a list of MCPServers.
+//
+// +kubebuilder:object:root=true
+type MCPServerList struct {
+	metav1.TypeMeta `json:",inline"`
+	// +optional
+	metav1.ListMeta `json:"metadata,omitzero"`
+	// Items are the MCPServers.
+	Items []MCPServer `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&MCPServer{}, &MCPServerList{})
+}

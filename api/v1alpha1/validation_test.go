@@ -1,0 +1,406 @@
+package v1alpha1_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+var env *testenv.Env
+
+func TestMain(m *testing.M) {
+	var err error
+	env, err = testenv.Start(testenv.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := env.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping the test control plane:", err)
+	}
+	os.Exit(code)
+}
+
+// baseSpec is the smallest valid spec; each case below changes it with a JSON merge patch.
+const baseSpec = `
+source:
+  type: ContainerImage
+  containerImage:
+    ref: quay.io/example/mcp-server:1.0.0
+config:
+  port: 8080
+`
+
+const hex64 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+// rejection is one error the API server must report: the field it names and a piece of the
+// message that explains the problem to a user.
+type rejection struct {
+	field string
+	msg   string
+}
+
+func TestMCPServerValidation(t *testing.T) {
+	tests := map[string]struct {
+		patch  string      // JSON merge patch (as YAML) applied to baseSpec
+		reject []rejection // empty: the API server must accept the object
+	}{
+		// Accepted.
+		"minimal spec": {},
+		"image with digest": {
+			patch: `{source: {containerImage: {ref: "quay.io/org/server@sha256:` + hex64 + `"}}}`,
+		},
+		"image with tag and digest": {
+			patch: `{source: {containerImage: {ref: "quay.io/org/server:1.0@sha256:` + hex64 + `"}}}`,
+		},
+		"registry with port and nested repository": {
+			patch: `{source: {containerImage: {ref: "registry.example.com:5000/team/sub/server:v2"}}}`,
+		},
+		"single-label registry": {
+			patch: `{source: {containerImage: {ref: "localhost/server:dev"}}}`,
+		},
+		"repository separators": {
+			patch: `{source: {containerImage: {ref: "ghcr.io/org/my_server__x/sub-path.name--y:1.0_rc-1"}}}`,
+		},
+		"tag of 127 characters": {
+			patch: `{source: {containerImage: {ref: "quay.io/org/server:` + strings.Repeat("a", 127) + `"}}}`,
+		},
+		"image reference of 1000 characters": {
+			patch: `{source: {containerImage: {ref: "quay.io/` + strings.Repeat("a", 1000-len("quay.io/:1")) + `:1"}}}`,
+		},
+		"lowest and highest port": {patch: `{config: {port: 1}}`},
+		"port 65535":              {patch: `{config: {port: 65535}}`},
+		"nested path":             {patch: `{config: {path: /api/v1/mcp}}`},
+		"scaled to zero":          {patch: `{runtime: {replicas: 0}}`},
+		"runtime with only a service account": {
+			patch: `{runtime: {security: {serviceAccountName: mcp-viewer.team-a}}}`,
+		},
+		"empty service account name": {
+			patch: `{runtime: {security: {serviceAccountName: ""}}}`,
+		},
+		"64 storage items": {patch: storageItems(64)},
+		"env from a secret": {
+			patch: `{config: {env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: creds, key: token}}}]}}`,
+		},
+		"pull policy and pull secrets": {
+			patch: `{source: {containerImage: {pullPolicy: IfNotPresent, imagePullSecrets: [{name: quay-creds}]}}}`,
+		},
+
+		// Rejected: required fields and enums.
+		"no source": {
+			patch:  `{source: null}`,
+			reject: []rejection{{"spec.source", "Required value"}},
+		},
+		"no config": {
+			patch:  `{config: null}`,
+			reject: []rejection{{"spec.config", "Required value"}},
+		},
+		"no port": {
+			patch:  `{config: {port: null, path: /mcp}}`,
+			reject: []rejection{{"spec.config.port", "Required value"}},
+		},
+		"unknown source type": {
+			patch:  `{source: {type: Git}}`,
+			reject: []rejection{{"spec.source.type", `Unsupported value: "Git"`}},
+		},
+		"container image type without containerImage": {
+			patch:  `{source: {containerImage: null}}`,
+			reject: []rejection{{"spec.source", "containerImage is required when type is ContainerImage"}},
+		},
+		"no image reference": {
+			patch:  `{source: {containerImage: {ref: null, pullPolicy: Always}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "Required value"}},
+		},
+		"bad pull policy": {
+			patch:  `{source: {containerImage: {pullPolicy: Sometimes}}}`,
+			reject: []rejection{{"spec.source.containerImage.pullPolicy", `Unsupported value: "Sometimes"`}},
+		},
+
+		// Rejected: image references.
+		"empty image reference": {
+			patch:  `{source: {containerImage: {ref: ""}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "should be at least 1 chars long"}},
+		},
+		"image reference over 1000 characters": {
+			patch:  `{source: {containerImage: {ref: "quay.io/` + strings.Repeat("a", 1001-len("quay.io/:1")) + `:1"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "Too long: may not be more than 1000"}},
+		},
+		"image without registry domain": {
+			patch:  `{source: {containerImage: {ref: "nginx:latest"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "must start with a valid registry domain"}},
+		},
+		"registry domain starting with a dash": {
+			patch:  `{source: {containerImage: {ref: "-quay.io/org/server:1"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "must start with a valid registry domain"}},
+		},
+		"uppercase repository": {
+			patch:  `{source: {containerImage: {ref: "quay.io/Org/Server:1"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "repository name is invalid"}},
+		},
+		"repository ending in a separator": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server-:1"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "repository name is invalid"}},
+		},
+		"image without tag or digest": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "must end with a tag"}},
+		},
+		"registry port but no tag": {
+			patch:  `{source: {containerImage: {ref: "quay.io:443/org/server"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "must end with a tag"}},
+		},
+		"tag starting with a dash": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server:-rc1"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "tag is invalid: it must start with"}},
+		},
+		"two tags": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server:1:2"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "tag is invalid: it must start with"}},
+		},
+		"tag of 128 characters": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server:` + strings.Repeat("a", 128) + `"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "tag is invalid: it must be at most 127 characters"}},
+		},
+		"digest algorithm starting with a digit": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server@1sha:` + hex64 + `"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "digest algorithm is invalid"}},
+		},
+		"digest with non-hex characters": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server@sha256:` + strings.Repeat("z", 64) + `"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "must contain only hex characters"}},
+		},
+		"digest shorter than 32 characters": {
+			patch:  `{source: {containerImage: {ref: "quay.io/org/server@sha256:abc123"}}}`,
+			reject: []rejection{{"spec.source.containerImage.ref", "must be at least 32 characters"}},
+		},
+
+		// Rejected: port and path.
+		"port 0": {
+			patch:  `{config: {port: 0}}`,
+			reject: []rejection{{"spec.config.port", "should be greater than or equal to 1"}},
+		},
+		"negative port": {
+			patch:  `{config: {port: -8080}}`,
+			reject: []rejection{{"spec.config.port", "should be greater than or equal to 1"}},
+		},
+		"port 65536": {
+			patch:  `{config: {port: 65536}}`,
+			reject: []rejection{{"spec.config.port", "should be less than or equal to 65535"}},
+		},
+		"relative path": {
+			patch:  `{config: {path: mcp}}`,
+			reject: []rejection{{"spec.config.path", "path must start with '/'"}},
+		},
+		"empty path": {
+			patch:  `{config: {path: ""}}`,
+			reject: []rejection{{"spec.config.path", "should be at least 1 chars long"}},
+		},
+		"path over 253 characters": {
+			patch:  `{config: {path: "/` + strings.Repeat("p", 253) + `"}}`,
+			reject: []rejection{{"spec.config.path", "Too long: may not be more than 253"}},
+		},
+		"path with a space": {
+			patch:  `{config: {path: "/my mcp"}}`,
+			reject: []rejection{{"spec.config.path", "path must not contain spaces"}},
+		},
+		"path with a query": {
+			patch:  `{config: {path: "/mcp?debug=1"}}`,
+			reject: []rejection{{"spec.config.path", "path must not contain '?'"}},
+		},
+		"path with a fragment": {
+			patch:  `{config: {path: "/mcp#top"}}`,
+			reject: []rejection{{"spec.config.path", "path must not contain '#'"}},
+		},
+		"path with a newline": {
+			patch:  `{config: {path: "/mcp\nHost: evil"}}`,
+			reject: []rejection{{"spec.config.path", "path must not contain newlines"}},
+		},
+		"path with a tab": {
+			patch:  `{config: {path: "/mcp\t"}}`,
+			reject: []rejection{{"spec.config.path", "path must not contain newlines, carriage returns or tabs"}},
+		},
+
+		// Rejected: arguments.
+		"empty argument": {
+			patch:  `{config: {arguments: ["--config", ""]}}`,
+			reject: []rejection{{"spec.config.arguments", "arguments must not contain empty strings"}},
+		},
+
+		// Rejected: storage.
+		"empty storage list": {
+			patch:  `{config: {storage: []}}`,
+			reject: []rejection{{"spec.config.storage", "should have at least 1 items"}},
+		},
+		"65 storage items": {
+			patch:  storageItems(65),
+			reject: []rejection{{"spec.config.storage", "must have at most 64 items"}},
+		},
+		"duplicate storage path": {
+			patch: `{config: {storage: [
+				{path: /data, source: {type: EmptyDir, emptyDir: {}}},
+				{path: /data, source: {type: ConfigMap, configMap: {name: cfg}}}]}}`,
+			reject: []rejection{{"spec.config.storage[1]", "Duplicate value"}},
+		},
+		"relative storage path": {
+			patch:  `{config: {storage: [{path: etc/config, source: {type: ConfigMap, configMap: {name: cfg}}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].path", "path must be absolute"}},
+		},
+		"storage path with a colon": {
+			patch:  `{config: {storage: [{path: "/etc/a:b", source: {type: ConfigMap, configMap: {name: cfg}}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].path", "path must not contain ':'"}},
+		},
+		"storage path over 4096 characters": {
+			patch:  `{config: {storage: [{path: "/` + strings.Repeat("d", 4096) + `", source: {type: EmptyDir, emptyDir: {}}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].path", "Too long: may not be more than 4096"}},
+		},
+		"storage without path": {
+			patch:  `{config: {storage: [{source: {type: EmptyDir, emptyDir: {}}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].path", "Required value"}},
+		},
+		"ConfigMap storage given a secret": {
+			patch: `{config: {storage: [{path: /etc/cfg, source: {type: ConfigMap, secret: {secretName: s}}}]}}`,
+			reject: []rejection{
+				{"spec.config.storage[0].source", "configMap is required when type is ConfigMap"},
+				{"spec.config.storage[0].source", "secret is required when type is Secret, and not allowed for any other type"},
+			},
+		},
+		"Secret storage without secret": {
+			patch:  `{config: {storage: [{path: /etc/creds, source: {type: Secret}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].source", "secret is required when type is Secret"}},
+		},
+		"EmptyDir storage with a configMap too": {
+			patch:  `{config: {storage: [{path: /tmp, source: {type: EmptyDir, emptyDir: {}, configMap: {name: cfg}}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].source", "configMap is required when type is ConfigMap, and not allowed for any other type"}},
+		},
+		"unknown storage type": {
+			patch:  `{config: {storage: [{path: /host, source: {type: HostPath}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].source.type", `Unsupported value: "HostPath"`}},
+		},
+		"unknown storage permissions": {
+			patch:  `{config: {storage: [{path: /tmp, permissions: WriteOnly, source: {type: EmptyDir, emptyDir: {}}}]}}`,
+			reject: []rejection{{"spec.config.storage[0].permissions", `Unsupported value: "WriteOnly"`}},
+		},
+
+		// Rejected: runtime.
+		"empty runtime": {
+			patch:  `{runtime: {}}`,
+			reject: []rejection{{"spec.runtime", "should have at least 1 properties"}},
+		},
+		"empty health": {
+			patch:  `{runtime: {health: {}}}`,
+			reject: []rejection{{"spec.runtime.health", "should have at least 1 properties"}},
+		},
+		"negative replicas": {
+			patch:  `{runtime: {replicas: -1}}`,
+			reject: []rejection{{"spec.runtime.replicas", "should be greater than or equal to 0"}},
+		},
+		"service account name with uppercase and underscore": {
+			patch:  `{runtime: {security: {serviceAccountName: Mcp_Viewer}}}`,
+			reject: []rejection{{"spec.runtime.security.serviceAccountName", "serviceAccountName must be a DNS-1123 subdomain"}},
+		},
+		"service account name starting with a dash": {
+			patch:  `{runtime: {security: {serviceAccountName: -viewer}}}`,
+			reject: []rejection{{"spec.runtime.security.serviceAccountName", "serviceAccountName must be a DNS-1123 subdomain"}},
+		},
+		"service account name over 253 characters": {
+			patch:  `{runtime: {security: {serviceAccountName: ` + strings.Repeat("a", 254) + `}}}`,
+			reject: []rejection{{"spec.runtime.security.serviceAccountName", "Too long: may not be more than 253"}},
+		},
+	}
+
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			obj := mcpServerFromSpec(t, patchedSpec(t, tc.patch))
+			err := env.Client.Create(context.Background(), obj, client.DryRunAll)
+			if len(tc.reject) == 0 {
+				if err != nil {
+					t.Fatalf("the API server rejected a valid MCPServer: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("the API server accepted an invalid MCPServer; want errors %+v", tc.reject)
+			}
+			for _, want := range tc.reject {
+				if !strings.Contains(err.Error(), want.field+": ") || !strings.Contains(err.Error(), want.msg) {
+					t.Errorf("error does not name %q with %q:\n%v", want.field, want.msg, err)
+				}
+			}
+		})
+	}
+}
+
+func TestMCPServerDefaults(t *testing.T) {
+	obj := mcpServerFromSpec(t, patchedSpec(t, `{config: {storage: [
+		{path: /etc/cfg, source: {type: ConfigMap, configMap: {name: cfg}}},
+		{path: /etc/creds, source: {type: Secret, secret: {secretName: creds}}},
+		{path: /tmp, source: {type: EmptyDir, emptyDir: {}}}]}}`))
+	if err := env.Client.Create(context.Background(), obj, client.DryRunAll); err != nil {
+		t.Fatal(err)
+	}
+	if path, _, _ := unstructured.NestedString(obj.Object, "spec", "config", "path"); path != "/mcp" {
+		t.Errorf("spec.config.path defaulted to %q, want /mcp", path)
+	}
+	storage, _, _ := unstructured.NestedSlice(obj.Object, "spec", "config", "storage")
+	if len(storage) != 3 {
+		t.Fatalf("storage has %d items after defaulting, want 3", len(storage))
+	}
+	for _, item := range storage {
+		m := item.(map[string]any)
+		if m["permissions"] != "ReadOnly" {
+			t.Errorf("storage %v: permissions defaulted to %v, want ReadOnly", m["path"], m["permissions"])
+		}
+	}
+}
+
+// patchedSpec applies a JSON merge patch, written as YAML, to baseSpec.
+func patchedSpec(t *testing.T, patchYAML string) map[string]any {
+	t.Helper()
+	base, err := yaml.YAMLToJSON([]byte(baseSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if patchYAML != "" {
+		patch, err := yaml.YAMLToJSON([]byte(patchYAML))
+		if err != nil {
+			t.Fatalf("test case patch is not YAML: %v", err)
+		}
+		if base, err = jsonpatch.MergePatch(base, patch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var spec map[string]any
+	if err := json.Unmarshal(base, &spec); err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func mcpServerFromSpec(t *testing.T, spec map[string]any) *unstructured.Unstructured {
+	t.Helper()
+	obj := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
+	obj.SetGroupVersionKind(testenv.GVK())
+	obj.SetNamespace("default")
+	obj.SetName("validation")
+	return obj
+}
+
+// storageItems is a merge patch with n distinct EmptyDir mounts.
+func storageItems(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{path: /data/%d, source: {type: EmptyDir, emptyDir: {}}}`, i)
+	}
+	return `{config: {storage: [` + strings.Join(items, ", ") + `]}}`
+}
