@@ -1,0 +1,134 @@
+# The MCP operator. `make help` lists the targets.
+
+# Image of the operator, as built by docker-build and deployed by deploy.
+IMG ?= quay.io/mcp-operator/mcp-operator:v$(VERSION)
+VERSION ?= 0.1.0
+
+# Built tools and the test control plane live outside the clone, one folder per tool and
+# version, so every clone on this machine reuses them.
+CACHE_DIR ?= $(or $(MCP_OPERATOR_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mcp-lifecycle-operator)
+export MCP_OPERATOR_CACHE := $(CACHE_DIR)
+
+CONTROLLER_TOOLS_VERSION ?= v0.23.0
+CONTROLLER_GEN ?= $(CACHE_DIR)/controller-gen-$(CONTROLLER_TOOLS_VERSION)/controller-gen
+
+# kubectl: the one on PATH, else the one hack/control-plane.sh builds.
+KUBECTL ?= $(or $(shell command -v kubectl 2>/dev/null),$(shell hack/control-plane.sh print-env | sed -n 's/^TEST_ASSET_KUBECTL=//p'))
+
+# Every go test run gets the control plane's binary paths (TEST_ASSET_*).
+TEST_ENV = $(shell hack/control-plane.sh print-env)
+GO_TEST_FLAGS ?= -count=1 -timeout 30m
+
+SHELL = /usr/bin/env bash -o pipefail
+.SHELLFLAGS = -ec
+
+.PHONY: all
+all: build
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  %-18s %s\n", $$1, $$2 } /^##@/ { printf "\n%s\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: controller-gen ## Generate the CRD and RBAC manifests under config/.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+
+.PHONY: generate
+generate: controller-gen ## Generate the DeepCopy methods of the API types.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
+
+.PHONY: fmt
+fmt: ## Run gofmt on the code.
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Go file is not gofmt-formatted.
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted (run make fmt): $$unformatted"; exit 1; fi
+
+.PHONY: control-plane
+control-plane: ## Build the test control plane (kube-apiserver, etcd, ...) once; about 10 minutes the first time.
+	hack/control-plane.sh
+
+.PHONY: test
+test: control-plane controller-gen fmt-check vet ## Run every test, on a real API server (builds what it needs first).
+	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) go test $(GO_TEST_FLAGS) ./...
+
+##@ Build
+
+.PHONY: build
+build: ## Build the manager binary into bin/.
+	go build -o bin/manager .
+
+.PHONY: run
+run: ## Run the operator from your host against the cluster of your kubeconfig.
+	go run . --health-probe-bind-address=:8081
+
+.PHONY: docker-build
+docker-build: ## Build the operator image (needs a Docker engine).
+	docker build -t $(IMG) .
+
+.PHONY: docker-push
+docker-push: ## Push the operator image.
+	docker push $(IMG)
+
+##@ Deployment
+
+.PHONY: install
+install: ## Install the CRD into the cluster of your kubeconfig.
+	$(KUBECTL) apply --server-side -k config/crd
+
+.PHONY: uninstall
+uninstall: ## Remove the CRD (and with it every MCPServer) from the cluster.
+	$(KUBECTL) delete --ignore-not-found -k config/crd
+
+.PHONY: deploy
+deploy: ## Deploy the operator (image IMG) into the cluster of your kubeconfig.
+	$(KUBECTL) kustomize config/default | sed 's#controller:latest#$(IMG)#' | $(KUBECTL) apply --server-side -f -
+
+.PHONY: undeploy
+undeploy: ## Remove the operator from the cluster.
+	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found -f -
+
+.PHONY: demo
+demo: ## Start a local control plane, run the operator and the customer's example (not yet: issue 5).
+	@echo "make demo is not built yet: it is the end-to-end issue (#5). Today: make test, or make install run against a cluster."; exit 1
+
+##@ OLM packaging
+
+.PHONY: bundle
+bundle: ## Generate the OLM bundle (not yet: issue 6).
+	@echo "make bundle is not built yet: it is the OLM packaging issue (#6)."; exit 1
+
+.PHONY: bundle-build
+bundle-build: ## Build the bundle image (not yet: issue 6).
+	@echo "make bundle-build is not built yet: it is the OLM packaging issue (#6)."; exit 1
+
+.PHONY: catalog-build
+catalog-build: ## Build the file-based catalog image (not yet: issue 6).
+	@echo "make catalog-build is not built yet: it is the OLM packaging issue (#6)."; exit 1
+
+##@ Tools
+
+.PHONY: controller-gen
+controller-gen: $(CONTROLLER_GEN) ## Build controller-gen into the cache.
+$(CONTROLLER_GEN):
+	$(call go-install-tool,$(CONTROLLER_GEN),sigs.k8s.io/controller-tools/cmd/controller-gen,$(CONTROLLER_TOOLS_VERSION))
+
+# go-install-tool builds package $(2) at version $(3) into a temporary folder beside $(1), then
+# moves it into place, so an interrupted build never leaves a half-written tool behind.
+define go-install-tool
+@mkdir -p "$(CACHE_DIR)"; \
+tmp=$$(mktemp -d "$(CACHE_DIR)/.tool-XXXXXX"); \
+echo "building $(2)@$(3) into $(dir $(1))"; \
+GOBIN="$$tmp" go install "$(2)@$(3)"; \
+mkdir -p "$(dir $(1))"; mv "$$tmp/$$(basename $(2))" "$(1)"; rm -rf "$$tmp"
+endef
