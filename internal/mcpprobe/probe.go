@@ -1,0 +1,209 @@
+// Package mcpprobe checks that an endpoint really speaks the Model Context Protocol: it runs an
+// MCP initialize handshake with the go-sdk client, lists the tools, and closes the session. Every
+// probe is bounded in time and in the bytes it reads, and explains failures in a user's words.
+package mcpprobe
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net"
+	"net/http"
+	"sort"
+	"sync/atomic"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Config bounds and directs probes.
+type Config struct {
+	// Timeout bounds one whole probe, handshake and tool listing together.
+	Timeout time.Duration
+	// MaxResponseBytes bounds the bytes one probe reads from the server, over all responses.
+	MaxResponseBytes int64
+	// MaxToolPages bounds how many tools/list pages a probe follows.
+	MaxToolPages int
+	// MaxToolNames bounds the tool names a result keeps.
+	MaxToolNames int
+	// Resolver overrides where host:port pairs are dialled (outside a cluster).
+	Resolver Resolver
+	// ClientVersion is the version the operator reports as an MCP client.
+	ClientVersion string
+}
+
+// DefaultConfig returns limits suitable for a production operator.
+func DefaultConfig() Config {
+	return Config{
+		Timeout:          10 * time.Second,
+		MaxResponseBytes: 4 << 20,
+		MaxToolPages:     50,
+		MaxToolNames:     100,
+		ClientVersion:    "0.1.0",
+	}
+}
+
+// Prober runs probes. It is safe for concurrent use.
+type Prober struct {
+	cfg Config
+}
+
+// New returns a Prober with cfg; zero limits take their defaults.
+func New(cfg Config) *Prober {
+	def := DefaultConfig()
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = def.Timeout
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = def.MaxResponseBytes
+	}
+	if cfg.MaxToolPages <= 0 {
+		cfg.MaxToolPages = def.MaxToolPages
+	}
+	if cfg.MaxToolNames <= 0 {
+		cfg.MaxToolNames = def.MaxToolNames
+	}
+	if cfg.ClientVersion == "" {
+		cfg.ClientVersion = def.ClientVersion
+	}
+	return &Prober{cfg: cfg}
+}
+
+// Probe handshakes with the MCP endpoint at url. It tries the Streamable HTTP transport and,
+// when the server answers 404 or 405 to its POST, the older HTTP+SSE transport.
+func (p *Prober) Probe(ctx context.Context, url string) Result {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	defer cancel()
+
+	res, rec := p.attempt(ctx, url, "streamable-http", func(hc *http.Client) mcp.Transport {
+		return &mcp.StreamableClientTransport{
+			Endpoint: url, HTTPClient: hc, MaxRetries: -1, DisableStandaloneSSE: true,
+			MaxEventSize: int(p.cfg.MaxResponseBytes),
+		}
+	})
+	if res.Outcome == OutcomeFailed && wantsSSEFallback(rec.failure()) {
+		sse, _ := p.attempt(ctx, url, "sse", func(hc *http.Client) mcp.Transport {
+			return &mcp.SSEClientTransport{Endpoint: url, HTTPClient: hc, MaxEventSize: int(p.cfg.MaxResponseBytes)}
+		})
+		if sse.Outcome != OutcomeFailed {
+			res = sse
+		} else {
+			res.Message += "; the older HTTP+SSE transport failed too"
+		}
+	}
+	res.Duration = time.Since(start)
+	return res
+}
+
+// wantsSSEFallback follows the MCP specification's backwards-compatibility advice: a 4xx answer
+// to the Streamable HTTP POST may come from an older HTTP+SSE server. 401 and 403 are answers
+// about the caller, not the transport, and are reported as they are.
+func wantsSSEFallback(f *httpAnswer) bool {
+	return f != nil && f.method == http.MethodPost && f.status >= 400 && f.status < 500 &&
+		f.status != http.StatusUnauthorized && f.status != http.StatusForbidden
+}
+
+// attempt runs one handshake over one transport, with its own HTTP client so that what the
+// server answered can be told apart from what the go-sdk client made of it.
+func (p *Prober) attempt(ctx context.Context, url, transportName string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
+	var dialed atomic.Bool
+	dialer := &net.Dialer{Timeout: p.cfg.Timeout}
+	dial := p.cfg.Resolver.dialContext(dialer)
+	base := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dial(ctx, network, addr)
+			if err == nil {
+				dialed.Store(true)
+			}
+			return conn, err
+		},
+		// One probe, one short-lived set of connections: nothing lingers in a pool between probes.
+		DisableKeepAlives:     true,
+		ResponseHeaderTimeout: p.cfg.Timeout,
+		Proxy:                 http.ProxyFromEnvironment,
+	}
+	defer base.CloseIdleConnections()
+	rec := &recorder{base: base, limit: p.cfg.MaxResponseBytes, remaining: p.cfg.MaxResponseBytes}
+	hc := &http.Client{Transport: rec, Timeout: p.cfg.Timeout}
+
+	client := mcp.NewClient(&mcp.Implementation{Name: "mcp-operator", Version: p.cfg.ClientVersion}, nil)
+	session, err := client.Connect(ctx, transport(hc), nil)
+	if err != nil {
+		return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
+	}
+	defer func() { _ = session.Close() }()
+
+	init := session.InitializeResult()
+	res := Result{Outcome: OutcomeReady, Transport: transportName, Server: serverInfo(init)}
+	if res.Server.Tools {
+		tools, err := p.listTools(ctx, session)
+		if err != nil {
+			return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
+		}
+		res.Tools = tools
+	}
+	return res, rec
+}
+
+// listTools follows tools/list pages up to the configured limit.
+func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession) (*ToolInventory, error) {
+	var tools []*mcp.Tool
+	inv := &ToolInventory{}
+	params := &mcp.ListToolsParams{}
+	for page := 0; ; page++ {
+		if page == p.cfg.MaxToolPages {
+			inv.Truncated = true
+			break
+		}
+		res, err := session.ListTools(ctx, params)
+		if err != nil {
+			return nil, err
+		}
+		tools = append(tools, res.Tools...)
+		if res.NextCursor == "" {
+			break
+		}
+		params = &mcp.ListToolsParams{Cursor: res.NextCursor}
+	}
+	sort.Slice(tools, func(i, j int) bool { return tools[i].Name < tools[j].Name })
+	h := sha256.New()
+	for _, t := range tools {
+		if t == nil {
+			continue
+		}
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = h.Write(raw)
+		_, _ = h.Write([]byte{'\n'})
+		inv.Count++
+		if len(inv.Names) < p.cfg.MaxToolNames {
+			inv.Names = append(inv.Names, t.Name)
+		}
+	}
+	inv.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	return inv, nil
+}
+
+func serverInfo(init *mcp.InitializeResult) ServerInfo {
+	var info ServerInfo
+	if init == nil {
+		return info
+	}
+	info.ProtocolVersion = init.ProtocolVersion
+	info.Instructions = init.Instructions
+	if init.ServerInfo != nil {
+		info.Name, info.Version = init.ServerInfo.Name, init.ServerInfo.Version
+	}
+	if c := init.Capabilities; c != nil {
+		info.Tools = c.Tools != nil
+		info.Resources = c.Resources != nil
+		info.Prompts = c.Prompts != nil
+		info.Logging = c.Logging != nil
+		info.Completions = c.Completions != nil
+	}
+	return info
+}

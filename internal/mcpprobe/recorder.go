@@ -1,0 +1,128 @@
+package mcpprobe
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// errResponseTooLarge ends a read past the probe's response budget.
+var errResponseTooLarge = errors.New("response too large")
+
+// httpAnswer is what the server answered to one request, kept for explaining failures.
+type httpAnswer struct {
+	method          string
+	status          int
+	contentType     string
+	wwwAuthenticate string
+	bodyStart       string
+}
+
+// recorder is an http.RoundTripper for one probe: it remembers the first answer that was not
+// a success, and caps how many bytes the server can make the probe read in total, so a server
+// that sends an endless or huge response cannot exhaust the operator's memory.
+type recorder struct {
+	base      http.RoundTripper
+	limit     int64
+	remaining int64
+
+	mu        sync.Mutex
+	firstFail *httpAnswer
+	answered  bool
+	// okContentType is the Content-Type of the first successful answer.
+	okContentType string
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, rec: r}
+	var fail *httpAnswer
+	if resp.StatusCode >= 300 {
+		start := make([]byte, 200)
+		n, _ := io.ReadFull(resp.Body, start)
+		fail = &httpAnswer{
+			method:          req.Method,
+			status:          resp.StatusCode,
+			contentType:     resp.Header.Get("Content-Type"),
+			wwwAuthenticate: resp.Header.Get("WWW-Authenticate"),
+			bodyStart:       printable(start[:n]),
+		}
+		// Hand the client the whole body, the excerpt included.
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(start[:n]), resp.Body), resp.Body}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if fail != nil && r.firstFail == nil {
+		r.firstFail = fail
+	}
+	if fail == nil && !r.answered {
+		r.okContentType = resp.Header.Get("Content-Type")
+	}
+	r.answered = true
+	return resp, nil
+}
+
+// failure returns the first unsuccessful answer, or nil.
+func (r *recorder) failure() *httpAnswer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.firstFail
+}
+
+// firstAnswer reports whether any HTTP response arrived, and the Content-Type of the first one
+// when it was a success.
+func (r *recorder) firstAnswer() (answered bool, okContentType string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.answered, r.okContentType
+}
+
+// cappedBody counts the bytes read against the recorder's budget.
+type cappedBody struct {
+	io.ReadCloser
+	rec *recorder
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	b.rec.mu.Lock()
+	remaining := b.rec.remaining
+	b.rec.mu.Unlock()
+	if remaining <= 0 {
+		return 0, errResponseTooLarge
+	}
+	if int64(len(p)) > remaining {
+		p = p[:remaining]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.rec.mu.Lock()
+	b.rec.remaining -= int64(n)
+	b.rec.mu.Unlock()
+	return n, err
+}
+
+// printable keeps a body excerpt safe to show in a condition message: one line, no control
+// characters, valid UTF-8.
+func printable(b []byte) string {
+	s := strings.ToValidUTF8(string(b), "?")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(strings.Join(strings.Fields(s), " "))
+}
+
+func (a *httpAnswer) String() string {
+	return fmt.Sprintf("HTTP %d %s", a.status, http.StatusText(a.status))
+}

@@ -1,0 +1,101 @@
+// Package mcptest starts real MCP servers (go-sdk) on loopback for tests: the same code an MCP
+// server in a container would run, so the operator's handshake meets the real protocol.
+package mcptest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// ServerOptions describe a test MCP server.
+type ServerOptions struct {
+	Name, Version, Instructions string
+	// Tools are the names of the tools it offers (each echoes its input).
+	Tools []string
+	// PageSize is the tools/list page size; 0 means go-sdk's default.
+	PageSize int
+	// SSE serves the older HTTP+SSE transport instead of Streamable HTTP.
+	SSE bool
+	// KeepLocalhostProtection leaves go-sdk's DNS-rebinding protection on: requests whose Host
+	// header is not localhost get HTTP 403.
+	KeepLocalhostProtection bool
+	// Path is where the MCP endpoint is served; "" means /mcp.
+	Path string
+}
+
+// Server is a running MCP server on loopback.
+type Server struct {
+	// Addr is the host:port it listens on.
+	Addr string
+	// URL is its MCP endpoint on Addr.
+	URL string
+
+	mu       sync.Mutex
+	mcp      *mcp.Server
+	listener net.Listener
+	http     *http.Server
+	opts     ServerOptions
+}
+
+// echoInput is the argument of every test tool.
+type echoInput struct {
+	Text string `json:"text" jsonschema:"the text to echo"`
+}
+
+// Start starts a server on 127.0.0.1 with a free port.
+func Start(opts ServerOptions) (*Server, error) {
+	return StartOn("127.0.0.1:0", opts)
+}
+
+// StartOn starts a server on addr, for example again on the address of one that was stopped.
+func StartOn(addr string, opts ServerOptions) (*Server, error) {
+	if opts.Path == "" {
+		opts.Path = "/mcp"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Addr: l.Addr().String(), listener: l, opts: opts}
+	s.URL = fmt.Sprintf("http://%s%s", s.Addr, opts.Path)
+	s.SetTools(opts.Tools)
+	mux := http.NewServeMux()
+	get := func(*http.Request) *mcp.Server {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.mcp
+	}
+	if opts.SSE {
+		mux.Handle(opts.Path, mcp.NewSSEHandler(get, &mcp.SSEOptions{DisableLocalhostProtection: !opts.KeepLocalhostProtection}))
+	} else {
+		mux.Handle(opts.Path, mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{DisableLocalhostProtection: !opts.KeepLocalhostProtection}))
+	}
+	s.http = &http.Server{Handler: mux}
+	go func() { _ = s.http.Serve(l) }()
+	return s, nil
+}
+
+// SetTools replaces the server's tools; new sessions see the new set.
+func (s *Server) SetTools(tools []string) {
+	server := mcp.NewServer(&mcp.Implementation{Name: s.opts.Name, Version: s.opts.Version},
+		&mcp.ServerOptions{Instructions: s.opts.Instructions, PageSize: s.opts.PageSize})
+	for _, name := range tools {
+		mcp.AddTool(server, &mcp.Tool{Name: name, Description: "Echoes its input (" + name + ")."},
+			func(_ context.Context, _ *mcp.CallToolRequest, in echoInput) (*mcp.CallToolResult, echoInput, error) {
+				return nil, in, nil
+			})
+	}
+	s.mu.Lock()
+	s.mcp = server
+	s.mu.Unlock()
+}
+
+// Stop closes the listener and every connection.
+func (s *Server) Stop() {
+	_ = s.http.Close()
+}
