@@ -8,8 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -19,6 +22,8 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/controllers"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 )
 
 // leaderElectionID names the Lease that replicas of the operator compete for.
@@ -33,6 +38,9 @@ type options struct {
 	enableLeaderElection bool
 	// leaderElectionNamespace is needed only outside a cluster, where there is no "own" namespace.
 	leaderElectionNamespace string
+	operatorNamespace       string
+	adminValuesConfigMap    string
+	controllers             controllers.Options
 	zap                     zap.Options
 }
 
@@ -65,10 +73,40 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"Elect a leader, so that only one replica of the operator reconciles at a time.")
 	fs.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "",
 		"Namespace of the leader election Lease; defaults to the operator's own namespace in a cluster.")
+	fs.StringVar(&o.operatorNamespace, "operator-namespace", defaultOperatorNamespace(),
+		"The operator's own namespace, where the admin values ConfigMap lives.")
+	fs.StringVar(&o.adminValuesConfigMap, "admin-values-configmap", "mcp-operator-values",
+		"Name of the ConfigMap (in the operator's namespace) with admin chart values: defaults.yaml and overrides.yaml.")
+	fs.StringVar(&o.controllers.ClusterDomain, "cluster-domain", "cluster.local",
+		"DNS suffix of Services in this cluster, for the address in MCPServer status.")
+	fs.IntVar(&o.controllers.MaxConcurrentReconciles, "max-concurrent-reconciles", 4,
+		"How many MCPServers are reconciled at once.")
+	fs.IntVar(&o.controllers.Handshakes.Workers, "max-concurrent-handshakes", 10,
+		"How many MCP handshakes run at once.")
+	fs.DurationVar(&o.controllers.Handshakes.Interval, "reverify-interval", 5*time.Minute,
+		"How often a Ready server's MCP endpoint is verified again (with 10% jitter).")
+	fs.DurationVar(&o.controllers.Probe.Timeout, "handshake-timeout", 10*time.Second,
+		"Time limit of one MCP handshake, tool listing included.")
+	o.controllers.Probe.Resolver = mcpprobe.NewResolver()
+	fs.Var(o.controllers.Probe.Resolver, "resolve",
+		"host:port:address (repeatable): dial address for host:port in MCP handshakes, like curl --resolve. "+
+			"For running the operator outside the cluster, where Service names do not resolve.")
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(fs)
 	_ = fs.Parse(args) // flag.ExitOnError: a bad flag ends the process with usage
 	return o
+}
+
+// defaultOperatorNamespace is the namespace the operator runs in: from the downward API
+// (POD_NAMESPACE), else from the service account mount, else the install manifests' default.
+func defaultOperatorNamespace() string {
+	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
+		return ns
+	}
+	if ns, err := os.ReadFile("/var/run/secrets/kubernetes.io/serviceaccount/namespace"); err == nil && len(ns) > 0 {
+		return strings.TrimSpace(string(ns))
+	}
+	return "mcp-operator-system"
 }
 
 func newScheme() (*runtime.Scheme, error) {
@@ -103,6 +141,7 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        scheme,
+		Cache:                         controllers.CacheOptions(),
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        o.probeAddr,
 		LeaderElection:                o.enableLeaderElection,
@@ -112,6 +151,10 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
+	}
+	o.controllers.AdminValues = types.NamespacedName{Namespace: o.operatorNamespace, Name: o.adminValuesConfigMap}
+	if err := controllers.Setup(ctx, mgr, o.controllers); err != nil {
+		return fmt.Errorf("setting up the controllers: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err

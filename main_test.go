@@ -17,7 +17,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -56,7 +55,7 @@ func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
 	}
 
 	lease := &coordinationv1.Lease{}
-	waitFor(t, "the leader election Lease to be held", func() (bool, string) {
+	testenv.Eventually(t, 30*time.Second, "the leader election Lease to be held", func() (bool, string) {
 		if err := env.Client.Get(ctx, client.ObjectKey{Namespace: "default", Name: leaderElectionID}, lease); err != nil {
 			return false, err.Error()
 		}
@@ -116,7 +115,7 @@ func freeAddr(t *testing.T) string {
 func waitForStatus(t *testing.T, c *http.Client, url, token string, want int) string {
 	t.Helper()
 	var body string
-	waitFor(t, fmt.Sprintf("%s to answer %d", url, want), func() (bool, string) {
+	testenv.Eventually(t, 30*time.Second, fmt.Sprintf("%s to answer %d", url, want), func() (bool, string) {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
 			return false, err.Error()
@@ -134,20 +133,4 @@ func waitForStatus(t *testing.T, c *http.Client, url, token string, want int) st
 		return resp.StatusCode == want, resp.Status
 	})
 	return body
-}
-
-// waitFor polls cond until it holds, failing the test after 30 seconds with cond's last
-// description of what it saw.
-func waitFor(t *testing.T, what string, cond func() (bool, string)) {
-	t.Helper()
-	var last string
-	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 30*time.Second, true,
-		func(context.Context) (bool, error) {
-			var ok bool
-			ok, last = cond()
-			return ok, nil
-		})
-	if err != nil {
-		t.Fatalf("timed out waiting for %s; last seen: %s", what, last)
-	}
 }

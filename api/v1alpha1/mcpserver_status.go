@@ -28,6 +28,10 @@ const (
 	ReasonAvailable = "Available"
 	// ReasonScaledToZero (True): replicas is 0 on purpose.
 	ReasonScaledToZero = "ScaledToZero"
+	// ReasonAuthenticationRequired (True): the server answered with MCP's authorization challenge
+	// (HTTP 401, WWW-Authenticate: Bearer). It serves MCP; the operator has no credentials to list
+	// its tools.
+	ReasonAuthenticationRequired = "AuthenticationRequired"
 	// ReasonInitializing (Unknown): the operator has not observed enough yet to decide.
 	ReasonInitializing = "Initializing"
 	// ReasonConfigurationInvalid (False): Accepted is False, so nothing is rolled out.
@@ -60,6 +64,11 @@ type MCPServerStatus struct {
 	// Set only after a successful handshake.
 	// +optional
 	ServerInfo *MCPServerInfo `json:"serverInfo,omitempty"`
+
+	// Tools is the server's tool inventory from its last successful handshake (ours, beyond the
+	// upstream schema).
+	// +optional
+	Tools *MCPServerTools `json:"tools,omitempty"`
 
 	// HandshakeRetryCount counts consecutive failed MCP handshakes for this generation.
 	// It returns to 0 after a successful handshake or a spec change.
@@ -135,4 +144,25 @@ type MCPServerCapabilities struct {
 	// Completions: the server completes arguments.
 	// +optional
 	Completions bool `json:"completions,omitempty"`
+}
+
+// MCPServerTools summarises the tools an MCP server offers, as listed by tools/list.
+type MCPServerTools struct {
+	// Count is the number of tools the server listed.
+	Count int32 `json:"count"`
+
+	// Names are the tool names, sorted; at most 100 are kept.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	Names []string `json:"names,omitempty"`
+
+	// Digest identifies the full tool definitions (names, descriptions, input schemas): it
+	// changes when any tool changes.
+	// +optional
+	Digest string `json:"digest,omitempty"`
+
+	// Truncated says the listing stopped at the operator's limits, so Count and Digest cover only
+	// the part that was read.
+	// +optional
+	Truncated bool `json:"truncated,omitempty"`
 }

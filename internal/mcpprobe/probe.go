@@ -27,8 +27,8 @@ type Config struct {
 	MaxToolPages int
 	// MaxToolNames bounds the tool names a result keeps.
 	MaxToolNames int
-	// Resolver overrides where host:port pairs are dialled (outside a cluster).
-	Resolver Resolver
+	// Resolver overrides where host:port pairs are dialled (outside a cluster); nil for none.
+	Resolver *Resolver
 	// ClientVersion is the version the operator reports as an MCP client.
 	ClientVersion string
 }

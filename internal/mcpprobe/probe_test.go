@@ -109,7 +109,7 @@ func TestProbeFallsBackToSSE(t *testing.T) {
 
 func TestProbeThroughResolveOverride(t *testing.T) {
 	s := startMCP(t, mcptest.ServerOptions{Name: "resolved", Version: "1"})
-	resolver := mcpprobe.Resolver{}
+	resolver := mcpprobe.NewResolver()
 	if err := resolver.Set("srv.team.svc.cluster.local:8080:" + s.Addr); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestProbeFailures(t *testing.T) {
 			// A "#addr" suffix asks for the request to go to addr with the URL's own Host header.
 			if base, addr, ok := strings.Cut(url, "#"); ok {
 				url = base
-				cfg.Resolver = mcpprobe.Resolver{}
+				cfg.Resolver = mcpprobe.NewResolver()
 				if err := cfg.Resolver.Set(hostPort(base) + ":" + addr); err != nil {
 					t.Fatal(err)
 				}

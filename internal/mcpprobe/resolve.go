@@ -4,14 +4,25 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Resolver maps host:port pairs to other addresses, like curl's --resolve. The operator uses it
 // only when it runs outside the cluster (make run, the local demo, the end-to-end suite), where
-// Service DNS names do not resolve. The URL, and so the Host header, stays unchanged.
-type Resolver map[string]string
+// Service DNS names do not resolve. The URL, and so the Host header, stays unchanged. It is safe
+// for concurrent use, and a nil Resolver maps nothing.
+type Resolver struct {
+	mu      sync.RWMutex
+	entries map[string]string
+}
+
+// NewResolver returns an empty Resolver.
+func NewResolver() *Resolver {
+	return &Resolver{entries: map[string]string{}}
+}
 
 // ParseResolve parses one "host:port:address" entry; address may be "ip" or "ip:port" (an IPv6
 // address in brackets). Without a port in address, the original port is kept.
@@ -33,31 +44,53 @@ func ParseResolve(entry string) (hostPort, address string, err error) {
 	return net.JoinHostPort(host, port), addr, nil
 }
 
-// Set adds one "host:port:address" entry; it makes Resolver a flag.Value for repeated flags.
-func (r Resolver) Set(entry string) error {
+// Set adds or replaces one "host:port:address" entry; it makes *Resolver a flag.Value for a
+// repeatable flag.
+func (r *Resolver) Set(entry string) error {
 	hostPort, addr, err := ParseResolve(entry)
 	if err != nil {
 		return err
 	}
-	r[hostPort] = addr
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.entries == nil {
+		r.entries = map[string]string{}
+	}
+	r.entries[hostPort] = addr
 	return nil
 }
 
-// String lists the entries, for flag usage output.
-func (r Resolver) String() string {
-	entries := make([]string, 0, len(r))
-	for k, v := range r {
-		entries = append(entries, k+"->"+v)
+// String lists the entries, sorted, for flag usage output.
+func (r *Resolver) String() string {
+	if r == nil {
+		return ""
 	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	entries := make([]string, 0, len(r.entries))
+	for k, v := range r.entries {
+		entries = append(entries, k+":"+v)
+	}
+	sort.Strings(entries)
 	return strings.Join(entries, ",")
 }
 
+// lookup returns the address to dial for addr.
+func (r *Resolver) lookup(addr string) string {
+	if r == nil {
+		return addr
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if mapped, ok := r.entries[addr]; ok {
+		return mapped
+	}
+	return addr
+}
+
 // dialContext dials the mapped address for a known host:port, and the address itself otherwise.
-func (r Resolver) dialContext(dialer *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+func (r *Resolver) dialContext(dialer *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if mapped, ok := r[addr]; ok {
-			addr = mapped
-		}
-		return dialer.DialContext(ctx, network, addr)
+		return dialer.DialContext(ctx, network, r.lookup(addr))
 	}
 }

@@ -1,0 +1,232 @@
+package controllers
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/controller/priorityqueue"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/status"
+)
+
+// Prober runs one MCP handshake against an endpoint.
+type Prober interface {
+	Probe(ctx context.Context, url string) mcpprobe.Result
+}
+
+// handshakeTarget is what a handshake verifies: an endpoint for one configuration of an
+// MCPServer. A result counts only for the target it was made for.
+type handshakeTarget struct {
+	URL        string
+	Generation int64
+	ConfigHash string
+}
+
+// handshakeState is the scheduler's memory of one MCPServer.
+type handshakeState struct {
+	target   handshakeTarget
+	result   *mcpprobe.Result
+	failures int32
+}
+
+// Probe priorities: a server nobody has verified yet goes before retries, and retries go before
+// the periodic re-verification of servers that are already Ready.
+const (
+	priorityFirst    = 10
+	priorityRetry    = 5
+	priorityReverify = 0
+)
+
+// HandshakeScheduler keeps MCP handshakes off the reconcile path. Reconciles tell it what each
+// ready server's endpoint is; a bounded pool of workers runs the handshakes, in priority order,
+// and reports changed results back through a channel that enqueues the MCPServer. It re-verifies
+// healthy servers periodically and retries failed ones with exponential backoff, forever.
+type HandshakeScheduler struct {
+	prober  Prober
+	workers int
+	// Interval between re-verifications of a healthy server (with ±10% jitter).
+	interval time.Duration
+	// Backoff after the first failure, doubling up to MaxBackoff.
+	backoff, maxBackoff time.Duration
+
+	queue   priorityqueue.PriorityQueue[types.NamespacedName]
+	results chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer]
+
+	mu     sync.Mutex
+	states map[types.NamespacedName]*handshakeState
+}
+
+// HandshakeOptions configure a HandshakeScheduler.
+type HandshakeOptions struct {
+	Workers        int
+	Interval       time.Duration
+	InitialBackoff time.Duration
+	MaxBackoff     time.Duration
+}
+
+// NewHandshakeScheduler returns a scheduler; it runs once added to a manager.
+func NewHandshakeScheduler(prober Prober, o HandshakeOptions) *HandshakeScheduler {
+	if o.Workers <= 0 {
+		o.Workers = 10
+	}
+	if o.Interval <= 0 {
+		o.Interval = 5 * time.Minute
+	}
+	if o.InitialBackoff <= 0 {
+		o.InitialBackoff = 2 * time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 3 * time.Minute
+	}
+	return &HandshakeScheduler{
+		prober: prober, workers: o.Workers, interval: o.Interval, backoff: o.InitialBackoff, maxBackoff: o.MaxBackoff,
+		queue:   priorityqueue.New[types.NamespacedName]("mcp-handshakes"),
+		results: make(chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer], 1024),
+		states:  map[types.NamespacedName]*handshakeState{},
+	}
+}
+
+// Results is the channel of MCPServers whose handshake result changed; the controller watches it.
+func (s *HandshakeScheduler) Results() <-chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer] {
+	return s.results
+}
+
+// Observe records that server name is available at target and returns its handshake state.
+// A new target (first sight, new generation, new configuration, new address) forgets earlier
+// results and asks for a handshake ahead of routine work.
+func (s *HandshakeScheduler) Observe(name types.NamespacedName, target handshakeTarget) status.Handshake {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.states[name]
+	if !ok || st.target != target {
+		s.states[name] = &handshakeState{target: target}
+		s.queue.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(priorityFirst)}, name)
+		return status.Handshake{}
+	}
+	return status.Handshake{Result: st.result, Failures: st.failures}
+}
+
+// Forget drops what is known of a server: it was deleted, or its Deployment is not available,
+// so the next handshake starts afresh.
+func (s *HandshakeScheduler) Forget(name types.NamespacedName) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.states, name)
+}
+
+// Start runs the workers until ctx ends.
+func (s *HandshakeScheduler) Start(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range s.workers {
+		wg.Go(func() { s.work(ctx) })
+	}
+	<-ctx.Done()
+	s.queue.ShutDown()
+	wg.Wait()
+	return nil
+}
+
+// NeedLeaderElection: only the leader verifies servers, since only it writes their status.
+func (s *HandshakeScheduler) NeedLeaderElection() bool { return true }
+
+func (s *HandshakeScheduler) work(ctx context.Context) {
+	for {
+		name, _, shutdown := s.queue.GetWithPriority()
+		if shutdown {
+			return
+		}
+		s.handshake(ctx, name)
+		s.queue.Done(name)
+	}
+}
+
+// handshake runs one handshake for name and records it, unless the server's target changed
+// meanwhile (then the result answers a question nobody asks any more).
+func (s *HandshakeScheduler) handshake(ctx context.Context, name types.NamespacedName) {
+	s.mu.Lock()
+	st, ok := s.states[name]
+	var target handshakeTarget
+	if ok {
+		target = st.target
+	}
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+
+	res := s.prober.Probe(ctx, target.URL)
+	handshakeDuration.WithLabelValues(string(res.Outcome)).Observe(res.Duration.Seconds())
+	if res.Outcome == mcpprobe.OutcomeFailed {
+		handshakeFailures.WithLabelValues(string(res.Reason)).Inc()
+		log.FromContext(ctx).V(1).Info("MCP handshake failed", "mcpserver", name, "url", target.URL, "reason", res.Reason, "message", res.Message)
+	}
+	if ctx.Err() != nil {
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok = s.states[name]
+	if !ok || st.target != target {
+		return
+	}
+	changed := st.result == nil || !sameVerdict(*st.result, res)
+	st.result = &res
+	if res.Outcome == mcpprobe.OutcomeFailed {
+		st.failures++
+		changed = true
+		s.queue.AddWithOpts(priorityqueue.AddOpts{After: s.retryDelay(st.failures), Priority: ptr.To(priorityRetry)}, name)
+	} else {
+		changed = changed || st.failures != 0
+		st.failures = 0
+		s.queue.AddWithOpts(priorityqueue.AddOpts{After: jitter(s.interval), Priority: ptr.To(priorityReverify)}, name)
+	}
+	if changed {
+		s.notify(ctx, name)
+	}
+}
+
+// notify enqueues the MCPServer so that its status shows the new result.
+func (s *HandshakeScheduler) notify(ctx context.Context, name types.NamespacedName) {
+	server := &mcpv1alpha1.MCPServer{}
+	server.Name, server.Namespace = name.Name, name.Namespace
+	select {
+	case s.results <- event.TypedGenericEvent[*mcpv1alpha1.MCPServer]{Object: server}:
+	case <-ctx.Done():
+	}
+}
+
+// retryDelay is the exponential backoff after the n-th consecutive failure.
+func (s *HandshakeScheduler) retryDelay(failures int32) time.Duration {
+	d := s.backoff
+	for i := int32(1); i < failures && d < s.maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, s.maxBackoff)
+}
+
+// sameVerdict reports whether two results would show the same in status, so that a routine
+// re-verification that finds nothing new triggers no reconcile and no write.
+func sameVerdict(a, b mcpprobe.Result) bool {
+	if a.Outcome != b.Outcome || a.Reason != b.Reason || a.Message != b.Message || a.Server != b.Server || a.Transport != b.Transport {
+		return false
+	}
+	if (a.Tools == nil) != (b.Tools == nil) {
+		return false
+	}
+	return a.Tools == nil || (a.Tools.Digest == b.Tools.Digest && a.Tools.Count == b.Tools.Count)
+}
+
+// jitter spreads re-verifications by ±10% so that servers created together are not all
+// verified in the same second forever after.
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+}

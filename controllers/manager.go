@@ -1,0 +1,108 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+)
+
+// Options configure the operator's controllers.
+type Options struct {
+	// ClusterDomain is the DNS suffix of Services (cluster.local).
+	ClusterDomain string
+	// AdminValues is the ConfigMap holding admin defaults and overrides.
+	AdminValues types.NamespacedName
+	// MaxConcurrentReconciles bounds parallel reconciles of MCPServers.
+	MaxConcurrentReconciles int
+	// Handshakes configures the MCP handshake scheduler.
+	Handshakes HandshakeOptions
+	// Probe configures each handshake (timeout, limits, --resolve overrides).
+	Probe mcpprobe.Config
+	// EventSource names the operator as the reporter of its events.
+	EventSource string
+}
+
+// CacheOptions restricts the manager's cache to what the operator manages: Deployments,
+// Services, NetworkPolicies and pods labelled as an MCP server's. Caching every pod or
+// Deployment of a large cluster would cost memory for nothing.
+func CacheOptions() cache.Options {
+	managed, err := labels.NewRequirement(selectorLabel, selection.Exists, nil)
+	if err != nil {
+		panic(err) // a constant, valid requirement
+	}
+	byLabel := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
+	return cache.Options{ByObject: map[client.Object]cache.ByObject{
+		&appsv1.Deployment{}:          byLabel,
+		&corev1.Service{}:             byLabel,
+		&networkingv1.NetworkPolicy{}: byLabel,
+		&corev1.Pod{}:                 byLabel,
+	}}
+}
+
+// Setup builds the operator's parts and registers them with the manager. It loads the admin
+// values once before returning, so that the first renders use them.
+func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
+	renderer, err := render.NewRenderer(helmcharts.MCPServer, helmcharts.MCPServerDir)
+	if err != nil {
+		return err
+	}
+	admin := NewAdminValues(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
+	loadAdminValuesAtStart(ctx, admin)
+	source := o.EventSource
+	if source == "" {
+		source = "mcp-operator"
+	}
+	r := &MCPServerReconciler{
+		Client:        mgr.GetClient(),
+		APIReader:     mgr.GetAPIReader(),
+		Scheme:        mgr.GetScheme(),
+		Events:        mgr.GetEventRecorder(source),
+		Renderer:      renderer,
+		Admin:         admin,
+		Handshakes:    NewHandshakeScheduler(mcpprobe.New(o.Probe), o.Handshakes),
+		ClusterDomain: o.ClusterDomain,
+	}
+	if r.ClusterDomain == "" {
+		r.ClusterDomain = "cluster.local"
+	}
+	if o.MaxConcurrentReconciles <= 0 {
+		o.MaxConcurrentReconciles = 4
+	}
+	return r.SetupWithManager(ctx, mgr, o.MaxConcurrentReconciles)
+}
+
+// loadAdminValuesAtStart reads the admin values before any MCPServer is rendered. An invalid
+// ConfigMap is logged and left for the admin values controller, which reports it and picks up
+// the fix; until then MCPServers are not re-rendered. A transient API error is retried briefly.
+func loadAdminValuesAtStart(ctx context.Context, admin *AdminValues) {
+	log := ctrl.Log.WithName("setup")
+	for attempt := 1; ; attempt++ {
+		_, err := admin.Load(ctx)
+		if err == nil {
+			adminValuesValid.Set(1)
+			return
+		}
+		if attempt == 3 || ctx.Err() != nil {
+			adminValuesValid.Set(0)
+			log.Error(err, "admin values not loaded; MCPServers wait for valid values", "configmap", admin.Key())
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
+	}
+}

@@ -1,0 +1,205 @@
+// Package controllers holds the MCPServer reconciler: one file per reconcile step, in the order
+// Reconcile runs them, and the admin values and handshake machinery they use.
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/status"
+)
+
+// fieldManager names the operator in managedFields: every object it applies, one manager.
+const fieldManager = "mcp-operator"
+
+// adminValuesRetry is how soon a reconcile waiting for admin values tries again.
+const adminValuesRetry = 30 * time.Second
+
+// MCPServerReconciler turns each MCPServer into a hardened Deployment, Service and
+// NetworkPolicy, verifies that the server speaks MCP, and reports what it found in status.
+type MCPServerReconciler struct {
+	// Client reads from the manager's cache and writes to the API server.
+	client.Client
+	// APIReader reads from the API server directly: to confirm that an object missing from the
+	// label-filtered cache really does not exist, and to read referenced ConfigMaps and Secrets.
+	APIReader client.Reader
+	Scheme    *runtime.Scheme
+	Events    events.EventRecorder
+	Renderer  *render.Renderer
+	Admin     *AdminValues
+	// Handshakes runs the MCP handshakes (step 6) off the reconcile path.
+	Handshakes *HandshakeScheduler
+	// ClusterDomain is the DNS suffix of Services, for status.address.url.
+	ClusterDomain string
+
+	refs *referenceReader
+}
+
+// +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers,verbs=get;list;watch
+// +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers/status,verbs=get;update;patch
+// Owner references that block owner deletion need this where OwnerReferencesPermissionEnforcement is on (OpenShift).
+// +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=configmaps;secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile brings one MCPServer's objects and status in line with its spec.
+func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	// 1. Load the MCPServer. When it is gone, its objects go with it (owner references), and
+	//    only the handshake memory is left to drop.
+	server := &mcpv1alpha1.MCPServer{}
+	if err := r.Get(ctx, req.NamespacedName, server); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.Handshakes.Forget(req.NamespacedName)
+			return ctrl.Result{}, nil
+		}
+		return ctrl.Result{}, err
+	}
+	if !server.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	admin, known := r.Admin.Snapshot()
+	if !known {
+		log.FromContext(ctx).Info("waiting for valid admin values before rendering", "configmap", r.Admin.Key())
+		return ctrl.Result{RequeueAfter: adminValuesRetry}, nil
+	}
+	obs := status.Observation{Generation: server.Generation, Address: r.address(server)}
+
+	// 2. Validate what the spec references. Nothing is rolled out for a spec that cannot work.
+	check, err := r.validate(ctx, server)
+	if err != nil {
+		return r.failed("error", err)
+	}
+	if len(check.problems) > 0 {
+		obs.Problems = check.problems
+		return r.finish(ctx, server, obs, "invalid")
+	}
+
+	// 3. Render the chart: spec + admin values -> objects.
+	objs, err := r.render(server, check.configHash, admin)
+	if err != nil {
+		r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
+			"the operator could not render this server's objects; running objects are left as they are: %v", err)
+		return r.failed("render_error", err)
+	}
+
+	// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
+	conflicts, err := r.applyObjects(ctx, server, objs)
+	if err != nil {
+		return r.failed("apply_error", err)
+	}
+	if len(conflicts) > 0 {
+		obs.Problems = conflicts
+		return r.finish(ctx, server, obs, "conflict")
+	}
+	obs.DeploymentName, obs.ServiceName = server.Name, server.Name
+
+	// 5. Read the Deployment's availability and, when it has none, what its pods suffer from.
+	obs.Workload, err = r.readWorkload(ctx, server, desiredReplicas(objs))
+	if err != nil {
+		return r.failed("error", err)
+	}
+
+	// 6. Verify the MCP endpoint once pods are available: the handshake scheduler runs it and
+	//    enqueues this MCPServer again when the result changes.
+	if obs.Workload.Found && obs.Workload.Current && obs.Workload.Available > 0 {
+		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshakeTarget{
+			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash,
+		})
+	} else {
+		r.Handshakes.Forget(req.NamespacedName)
+	}
+
+	// 7. Write status, only if it changed.
+	return r.finish(ctx, server, obs, "")
+}
+
+// validate checks the MCPServer's name and the ConfigMaps and Secrets it references.
+func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1alpha1.MCPServer) (referenceCheck, error) {
+	check, err := r.refs.checkReferences(ctx, server)
+	if err != nil {
+		return check, err
+	}
+	check.problems = append(nameProblems(server.Name), check.problems...)
+	return check, nil
+}
+
+// nameProblems: every object is named after the MCPServer, and a Service name must be a
+// DNS-1035 label, stricter than what the API server accepts for an MCPServer.
+func nameProblems(name string) []string {
+	if errs := validation.IsDNS1035Label(name); len(errs) > 0 {
+		return []string{fmt.Sprintf("the name %q cannot name the server's Service (%s): rename the MCPServer", name, errs[0])}
+	}
+	return nil
+}
+
+// render renders the chart for the server and times it.
+func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash string, admin render.AdminValues) ([]client.Object, error) {
+	start := time.Now()
+	defer func() { renderDuration.Observe(time.Since(start).Seconds()) }()
+	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin})
+}
+
+// address is the cluster-internal MCP endpoint of the server's Service.
+func (r *MCPServerReconciler) address(server *mcpv1alpha1.MCPServer) string {
+	path := server.Spec.Config.Path
+	if path == "" {
+		path = "/mcp"
+	}
+	return fmt.Sprintf("http://%s.%s.svc.%s:%d%s", server.Name, server.Namespace, r.ClusterDomain, server.Spec.Config.Port, path)
+}
+
+// finish writes the status the observation implies and counts the outcome.
+func (r *MCPServerReconciler) finish(ctx context.Context, server *mcpv1alpha1.MCPServer, obs status.Observation, outcome string) (ctrl.Result, error) {
+	next, err := r.writeStatus(ctx, server, obs)
+	if err != nil {
+		return r.failed("error", err)
+	}
+	if outcome == "" {
+		outcome = "pending"
+		if c := findCondition(next, mcpv1alpha1.ConditionReady); c != nil && c.Status == "True" {
+			outcome = "ready"
+		}
+	}
+	reconcileOutcomes.WithLabelValues(outcome).Inc()
+	return ctrl.Result{}, nil
+}
+
+// failed counts a failed reconcile; returning the error requeues it with backoff.
+func (r *MCPServerReconciler) failed(outcome string, err error) (ctrl.Result, error) {
+	reconcileOutcomes.WithLabelValues(outcome).Inc()
+	return ctrl.Result{}, err
+}
+
+// desiredReplicas reads the replica count from the rendered Deployment, where every value layer
+// has had its say.
+func desiredReplicas(objs []client.Object) int32 {
+	for _, o := range objs {
+		if d, ok := o.(*appsv1.Deployment); ok && d.Spec.Replicas != nil {
+			return *d.Spec.Replicas
+		}
+	}
+	return 1
+}
+
+// managedTypes are the Go types of the kinds the chart renders, for watches and pruning.
+func managedTypes() []client.Object {
+	return []client.Object{&appsv1.Deployment{}, &corev1.Service{}, &networkingv1.NetworkPolicy{}}
+}

@@ -1,0 +1,152 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/references"
+)
+
+// How referenced ConfigMaps and Secrets are read, and why.
+//
+// The operator must notice when a referenced ConfigMap or Secret appears, disappears or changes,
+// and roll the pods when its data changes. Caching every Secret (and ConfigMap) in the cluster
+// would put their contents in the operator's memory, so the manager caches only their metadata
+// (a metadata-only watch: name, resourceVersion, labels; no data). Existence comes from that
+// cache. The data is read directly from the API server, and only when an object's
+// resourceVersion differs from the one last digested: the operator keeps a digest of each
+// object's data and its key names, never the data itself.
+
+// referencedObject is what the operator remembers of one referenced object.
+type referencedObject struct {
+	uid             types.UID
+	resourceVersion string
+	digest          string
+	keys            map[string]bool
+}
+
+// referenceReader looks up referenced objects: metadata from the cache, data from the API
+// server when it changed.
+type referenceReader struct {
+	cache client.Reader // serves metav1.PartialObjectMetadata from the metadata-only informers
+	api   client.Reader // uncached
+
+	mu      sync.Mutex
+	digests map[references.Object]map[types.NamespacedName]referencedObject
+}
+
+func newReferenceReader(cache, api client.Reader) *referenceReader {
+	return &referenceReader{cache: cache, api: api, digests: map[references.Object]map[types.NamespacedName]referencedObject{}}
+}
+
+// referenceCheck is the outcome of step 2.
+type referenceCheck struct {
+	// problems make the spec unacceptable (Accepted=False).
+	problems []string
+	// configHash digests the data of every referenced object that exists.
+	configHash string
+}
+
+// checkReferences finds every ConfigMap and Secret the server references, reports the missing
+// ones (and missing keys), and digests the data of those that exist.
+func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alpha1.MCPServer) (referenceCheck, error) {
+	refs := references.Collect(server)
+	found := map[references.Object]references.Found{}
+	var digests []references.Digest
+	for _, obj := range references.Objects(refs) {
+		ro, exists, err := r.read(ctx, server.Namespace, obj)
+		if err != nil {
+			return referenceCheck{}, err
+		}
+		found[obj] = references.Found{Exists: exists, Keys: ro.keys}
+		if exists {
+			digests = append(digests, references.Digest{Object: obj, Value: ro.digest})
+		}
+	}
+	problems := references.Problems(refs, func(o references.Object) references.Found { return found[o] })
+	return referenceCheck{problems: problems, configHash: references.Hash(digests)}, nil
+}
+
+// read returns what is known of one referenced object, reading its data only when it changed
+// since the last read.
+func (r *referenceReader) read(ctx context.Context, namespace string, obj references.Object) (referencedObject, bool, error) {
+	key := types.NamespacedName{Namespace: namespace, Name: obj.Name}
+	meta := &metav1.PartialObjectMetadata{}
+	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind(string(obj.Kind)))
+	if err := r.cache.Get(ctx, key, meta); apierrors.IsNotFound(err) {
+		return referencedObject{}, false, nil
+	} else if err != nil {
+		return referencedObject{}, false, fmt.Errorf("looking up %s %s: %w", obj.Kind, key, err)
+	}
+
+	r.mu.Lock()
+	known, ok := r.digests[obj][key]
+	r.mu.Unlock()
+	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion {
+		return known, true, nil
+	}
+
+	ro, exists, err := r.readData(ctx, key, obj.Kind)
+	if err != nil || !exists {
+		return ro, exists, err
+	}
+	r.mu.Lock()
+	if r.digests[obj] == nil {
+		r.digests[obj] = map[types.NamespacedName]referencedObject{}
+	}
+	r.digests[obj][key] = ro
+	r.mu.Unlock()
+	return ro, true, nil
+}
+
+// readData reads one object from the API server and digests its data.
+func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName, kind references.Kind) (referencedObject, bool, error) {
+	var (
+		meta   metav1.Object
+		values = map[string][]byte{}
+		err    error
+	)
+	switch kind {
+	case references.ConfigMap:
+		cm := &corev1.ConfigMap{}
+		err = r.api.Get(ctx, key, cm)
+		for k, v := range cm.Data {
+			values[k] = []byte(v)
+		}
+		for k, v := range cm.BinaryData {
+			values[k] = v
+		}
+		meta = cm
+	case references.Secret:
+		secret := &corev1.Secret{}
+		err = r.api.Get(ctx, key, secret)
+		for k, v := range secret.Data {
+			values[k] = v
+		}
+		meta = secret
+	default:
+		return referencedObject{}, false, fmt.Errorf("unknown reference kind %s", kind)
+	}
+	if apierrors.IsNotFound(err) {
+		return referencedObject{}, false, nil
+	}
+	if err != nil {
+		return referencedObject{}, false, fmt.Errorf("reading %s %s: %w", kind, key, err)
+	}
+	keys := make(map[string]bool, len(values))
+	for k := range values {
+		keys[k] = true
+	}
+	return referencedObject{
+		uid: meta.GetUID(), resourceVersion: meta.GetResourceVersion(),
+		digest: references.DigestData(values), keys: keys,
+	}, true, nil
+}

@@ -1,0 +1,109 @@
+package controllers
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/references"
+)
+
+// referencesIndex indexes MCPServers by the ConfigMaps and Secrets they reference
+// ("ConfigMap/<name>", "Secret/<name>"), so that a change to one finds its users.
+const referencesIndex = "mcp.x-k8s.io/references"
+
+// SetupWithManager registers the MCPServer controller, the admin values controller and the
+// handshake scheduler with the manager.
+func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, maxConcurrentReconciles int) error {
+	r.refs = newReferenceReader(mgr.GetClient(), r.APIReader)
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &mcpv1alpha1.MCPServer{}, referencesIndex, func(obj client.Object) []string {
+		return references.IndexKeys(obj.(*mcpv1alpha1.MCPServer))
+	}); err != nil {
+		return err
+	}
+	if err := mgr.Add(r.Handshakes); err != nil {
+		return err
+	}
+	adminChanged := make(chan event.GenericEvent, 1)
+	if err := ctrl.NewControllerManagedBy(mgr).
+		Named("adminvalues").
+		For(&corev1.ConfigMap{}, builder.OnlyMetadata, builder.WithPredicates(isObject(r.Admin.Key()))).
+		Complete(&adminValuesReconciler{admin: r.Admin, events: r.Events, changed: adminChanged}); err != nil {
+		return err
+	}
+
+	b := ctrl.NewControllerManagedBy(mgr).
+		Named("mcpserver").
+		// Status writes do not change the generation; only spec changes need a reconcile.
+		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrentReconciles})
+	for _, owned := range managedTypes() {
+		b = b.Owns(owned)
+	}
+	return b.
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(serverOfPod)).
+		WatchesMetadata(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ConfigMap))).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.Secret))).
+		WatchesRawSource(source.Channel(r.Handshakes.Results(), &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{})).
+		WatchesRawSource(source.Channel(adminChanged, handler.EnqueueRequestsFromMapFunc(r.allServers))).
+		Complete(r)
+}
+
+// serverOfPod maps a pod to the MCPServer it runs for, by the chart's selector label.
+func serverOfPod(_ context.Context, pod client.Object) []reconcile.Request {
+	name := pod.GetLabels()[selectorLabel]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: pod.GetNamespace(), Name: name}}}
+}
+
+// usersOf maps a ConfigMap or Secret to the MCPServers in its namespace that reference it.
+func (r *MCPServerReconciler) usersOf(kind references.Kind) handler.MapFunc {
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		servers := &mcpv1alpha1.MCPServerList{}
+		if err := r.List(ctx, servers, client.InNamespace(obj.GetNamespace()),
+			client.MatchingFields{referencesIndex: references.IndexKey(kind, obj.GetName())}); err != nil {
+			log.FromContext(ctx).Error(err, "listing the MCPServers that reference an object", "kind", kind, "object", client.ObjectKeyFromObject(obj))
+			return nil
+		}
+		return requestsFor(servers)
+	}
+}
+
+// allServers maps an admin values change to every MCPServer.
+func (r *MCPServerReconciler) allServers(ctx context.Context, _ client.Object) []reconcile.Request {
+	servers := &mcpv1alpha1.MCPServerList{}
+	if err := r.List(ctx, servers); err != nil {
+		log.FromContext(ctx).Error(err, "listing MCPServers after an admin values change")
+		return nil
+	}
+	return requestsFor(servers)
+}
+
+func requestsFor(servers *mcpv1alpha1.MCPServerList) []reconcile.Request {
+	reqs := make([]reconcile.Request, len(servers.Items))
+	for i := range servers.Items {
+		reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&servers.Items[i])}
+	}
+	return reqs
+}
+
+// isObject selects events of one object.
+func isObject(key types.NamespacedName) predicate.Predicate {
+	return predicate.NewPredicateFuncs(func(obj client.Object) bool {
+		return obj.GetNamespace() == key.Namespace && obj.GetName() == key.Name
+	})
+}

@@ -1,0 +1,47 @@
+package controllers
+
+import (
+	"context"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/status"
+)
+
+// selectorLabel is the label that selects an MCP server's pods (set by the chart).
+const selectorLabel = "mcp-server"
+
+// readWorkload reads the server's Deployment and, when no pod is available, why.
+func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alpha1.MCPServer, desired int32) (status.Workload, error) {
+	w := status.Workload{Desired: desired}
+	dep := &appsv1.Deployment{}
+	if err := r.Get(ctx, client.ObjectKeyFromObject(server), dep); apierrors.IsNotFound(err) {
+		return w, nil
+	} else if err != nil {
+		return w, err
+	}
+	if !ownedBy(dep, server) {
+		return w, nil
+	}
+	w.Found = true
+	w.Current = dep.Status.ObservedGeneration >= dep.Generation
+	w.Replicas, w.Ready, w.Available = dep.Status.Replicas, dep.Status.ReadyReplicas, dep.Status.AvailableReplicas
+	for _, c := range dep.Status.Conditions {
+		if c.Type == appsv1.DeploymentProgressing && c.Status == corev1.ConditionFalse && c.Reason == "ProgressDeadlineExceeded" {
+			w.ProgressDeadlineExceeded = true
+		}
+	}
+	if w.Available > 0 || desired == 0 {
+		return w, nil
+	}
+	pods := &corev1.PodList{}
+	if err := r.List(ctx, pods, client.InNamespace(server.Namespace), client.MatchingLabels{selectorLabel: server.Name}); err != nil {
+		return w, err
+	}
+	w.PodProblems = status.PodProblems(pods.Items)
+	return w, nil
+}

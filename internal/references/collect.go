@@ -1,0 +1,133 @@
+// Package references finds the ConfigMaps and Secrets an MCPServer references, checks them
+// against what exists, and digests their data so that a change rolls the pods. It is pure: the
+// caller looks the objects up.
+package references
+
+import (
+	"fmt"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+)
+
+// Kind is the kind of a referenced object.
+type Kind string
+
+// The kinds an MCPServer can reference.
+const (
+	ConfigMap Kind = "ConfigMap"
+	Secret    Kind = "Secret"
+)
+
+// Reference is one use of a ConfigMap or Secret by an MCPServer.
+type Reference struct {
+	Kind Kind
+	Name string
+	// Key is the key the use needs, or "" when it needs the whole object.
+	Key string
+	// Optional uses do not stop a rollout when the object or key is missing.
+	Optional bool
+	// Where says which field of the spec holds the reference, in the user's terms.
+	Where string
+}
+
+// Object identifies a referenced object regardless of how often it is used.
+type Object struct {
+	Kind Kind
+	Name string
+}
+
+// Collect lists every reference of the server's spec, in spec order: storage, envFrom, env.
+func Collect(server *mcpv1alpha1.MCPServer) []Reference {
+	var refs []Reference
+	for i, s := range server.Spec.Config.Storage {
+		where := fmt.Sprintf("spec.config.storage[%d] (mounted at %s)", i, s.Path)
+		switch {
+		case s.Source.ConfigMap != nil:
+			cm := s.Source.ConfigMap
+			refs = append(refs, volumeRefs(ConfigMap, cm.Name, cm.Items, isTrue(cm.Optional), where)...)
+		case s.Source.Secret != nil:
+			sec := s.Source.Secret
+			refs = append(refs, volumeRefs(Secret, sec.SecretName, sec.Items, isTrue(sec.Optional), where)...)
+		}
+	}
+	for i, e := range server.Spec.Config.EnvFrom {
+		switch {
+		case e.ConfigMapRef != nil:
+			refs = append(refs, Reference{Kind: ConfigMap, Name: e.ConfigMapRef.Name, Optional: isTrue(e.ConfigMapRef.Optional),
+				Where: fmt.Sprintf("spec.config.envFrom[%d].configMapRef", i)})
+		case e.SecretRef != nil:
+			refs = append(refs, Reference{Kind: Secret, Name: e.SecretRef.Name, Optional: isTrue(e.SecretRef.Optional),
+				Where: fmt.Sprintf("spec.config.envFrom[%d].secretRef", i)})
+		}
+	}
+	for _, e := range server.Spec.Config.Env {
+		if e.ValueFrom == nil {
+			continue
+		}
+		switch {
+		case e.ValueFrom.ConfigMapKeyRef != nil:
+			r := e.ValueFrom.ConfigMapKeyRef
+			refs = append(refs, Reference{Kind: ConfigMap, Name: r.Name, Key: r.Key, Optional: isTrue(r.Optional),
+				Where: fmt.Sprintf("spec.config.env %s (valueFrom.configMapKeyRef)", e.Name)})
+		case e.ValueFrom.SecretKeyRef != nil:
+			r := e.ValueFrom.SecretKeyRef
+			refs = append(refs, Reference{Kind: Secret, Name: r.Name, Key: r.Key, Optional: isTrue(r.Optional),
+				Where: fmt.Sprintf("spec.config.env %s (valueFrom.secretKeyRef)", e.Name)})
+		}
+	}
+	return refs
+}
+
+// Objects lists the distinct objects among refs, sorted by kind and name.
+func Objects(refs []Reference) []Object {
+	seen := map[Object]bool{}
+	var objs []Object
+	for _, r := range refs {
+		o := Object{Kind: r.Kind, Name: r.Name}
+		if r.Name == "" || seen[o] {
+			continue
+		}
+		seen[o] = true
+		objs = append(objs, o)
+	}
+	sort.Slice(objs, func(i, j int) bool {
+		if objs[i].Kind != objs[j].Kind {
+			return objs[i].Kind < objs[j].Kind
+		}
+		return objs[i].Name < objs[j].Name
+	})
+	return objs
+}
+
+// IndexKeys are the values under which an MCPServer is indexed, so that a change to a
+// ConfigMap or Secret finds the servers that use it.
+func IndexKeys(server *mcpv1alpha1.MCPServer) []string {
+	objs := Objects(Collect(server))
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = IndexKey(o.Kind, o.Name)
+	}
+	return keys
+}
+
+// IndexKey is the index value for one referenced object.
+func IndexKey(kind Kind, name string) string {
+	return string(kind) + "/" + name
+}
+
+// volumeRefs is one reference per projected key of a volume, or one for the whole object.
+func volumeRefs(kind Kind, name string, items []corev1.KeyToPath, optional bool, where string) []Reference {
+	if len(items) == 0 {
+		return []Reference{{Kind: kind, Name: name, Optional: optional, Where: where}}
+	}
+	refs := make([]Reference, len(items))
+	for i, item := range items {
+		refs[i] = Reference{Kind: kind, Name: name, Key: item.Key, Optional: optional, Where: where}
+	}
+	return refs
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }

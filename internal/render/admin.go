@@ -1,0 +1,71 @@
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+)
+
+// CheckAdminValues tells whether admin values are usable: every top-level key is one the chart
+// knows (a typo would otherwise be silently ignored), and the chart renders with them for an
+// MCPServer that uses every feature.
+func (r *Renderer) CheckAdminValues(admin AdminValues) error {
+	for layer, values := range map[string]map[string]any{"defaults": admin.Defaults, "overrides": admin.Overrides} {
+		var unknown []string
+		for k := range values {
+			if _, ok := r.chart.Values[k]; !ok {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return fmt.Errorf("%s: the mcp-server chart has no value %s", layer, strings.Join(unknown, ", "))
+		}
+	}
+	if _, err := r.Render(Request{Server: representativeServer(), ConfigHash: "0123456789abcdef", Admin: admin}); err != nil {
+		return fmt.Errorf("the chart does not render with these values: %w", err)
+	}
+	return nil
+}
+
+// representativeServer uses every part of the spec, so that admin values that break any
+// template path fail the check.
+func representativeServer() *mcpv1alpha1.MCPServer {
+	s := &mcpv1alpha1.MCPServer{}
+	s.Name, s.Namespace = "admin-values-check", "default"
+	s.Spec = mcpv1alpha1.MCPServerSpec{
+		ExtraLabels:      map[string]string{"team": "platform"},
+		ExtraAnnotations: map[string]string{"example.com/owner": "platform"},
+		Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{
+			Ref: "registry.example.com/mcp/server:1.0.0", PullPolicy: corev1.PullIfNotPresent,
+			ImagePullSecrets: []corev1.LocalObjectReference{{Name: "pull"}},
+		}},
+		Config: mcpv1alpha1.ServerConfig{
+			Port: 8080, Path: "/mcp", Arguments: []string{"--verbose"},
+			Env:     []corev1.EnvVar{{Name: "A", Value: "b"}},
+			EnvFrom: []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "env"}}}},
+			Storage: []mcpv1alpha1.StorageMount{
+				{Path: "/config", Permissions: mcpv1alpha1.MountPermissionsReadOnly, Source: mcpv1alpha1.StorageSource{
+					Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}},
+				{Path: "/secret", Permissions: mcpv1alpha1.MountPermissionsRecursiveReadOnly, Source: mcpv1alpha1.StorageSource{
+					Type: mcpv1alpha1.StorageTypeSecret, Secret: &corev1.SecretVolumeSource{SecretName: "creds"}}},
+				{Path: "/tmp", Permissions: mcpv1alpha1.MountPermissionsReadWrite, Source: mcpv1alpha1.StorageSource{
+					Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+			},
+		},
+		Runtime: mcpv1alpha1.RuntimeConfig{
+			Replicas: ptr.To[int32](2),
+			Security: mcpv1alpha1.SecurityConfig{ServiceAccountName: "mcp"},
+			Health: mcpv1alpha1.HealthConfig{LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}}}},
+		},
+		MCP: mcpv1alpha1.MCPConfig{Stateless: ptr.To(true)},
+	}
+	return s
+}

@@ -1,0 +1,210 @@
+// Package render turns an MCPServer into the Kubernetes objects that run it, by rendering the
+// embedded mcp-server Helm chart with layered values. It is pure: no API calls, no clock, so the
+// same input always gives the same objects.
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+)
+
+// ManagedKinds are the kinds the chart may render. Anything else in its output is an error:
+// the operator has neither the permissions nor the watches for other kinds, and admin values
+// must not smuggle in arbitrary objects.
+var ManagedKinds = []schema.GroupVersionKind{
+	appsv1.SchemeGroupVersion.WithKind("Deployment"),
+	corev1.SchemeGroupVersion.WithKind("Service"),
+	networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"),
+}
+
+// AdminValues are the two layers of chart values that cluster admins set: defaults fill what an
+// MCPServer leaves out, overrides win over what it says.
+type AdminValues struct {
+	Defaults  map[string]any
+	Overrides map[string]any
+}
+
+// Request is everything one render depends on.
+type Request struct {
+	Server *mcpv1alpha1.MCPServer
+	// ConfigHash digests the data of the ConfigMaps and Secrets the server references.
+	ConfigHash string
+	Admin      AdminValues
+	// Capabilities describe the cluster to the templates; nil means Helm's defaults.
+	Capabilities *chartutil.Capabilities
+}
+
+// Renderer renders the mcp-server chart, parsed once.
+type Renderer struct {
+	chart   *chart.Chart
+	decoder runtime.Decoder
+}
+
+// NewRenderer loads the chart in folder dir of fsys.
+func NewRenderer(fsys fs.FS, dir string) (*Renderer, error) {
+	var files []*loader.BufferedFile
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(p, dir+"/"), Data: data})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading chart %s: %w", dir, err)
+	}
+	c, err := loader.LoadFiles(files)
+	if err != nil {
+		return nil, fmt.Errorf("loading chart %s: %w", dir, err)
+	}
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, networkingv1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			return nil, err
+		}
+	}
+	// Strict decoding: a field the template misspells is an error, not silently dropped.
+	decoder := serializer.NewCodecFactory(scheme, serializer.EnableStrict).UniversalDeserializer()
+	return &Renderer{chart: c, decoder: decoder}, nil
+}
+
+// Values layers the values of a request, lowest first: admin defaults, the MCPServer's spec,
+// admin overrides. The chart's own defaults go beneath these when rendering.
+func (r *Renderer) Values(req Request) (map[string]any, error) {
+	spec, err := SpecValues(req.Server, req.ConfigHash)
+	if err != nil {
+		return nil, err
+	}
+	// CoalesceTables merges its second argument under its first and modifies both, so every
+	// layer is a copy: the admin layers are shared by every render.
+	values := runtime.DeepCopyJSON(orEmpty(req.Admin.Overrides))
+	values = chartutil.CoalesceTables(values, spec)
+	values = chartutil.CoalesceTables(values, runtime.DeepCopyJSON(orEmpty(req.Admin.Defaults)))
+	return values, nil
+}
+
+// Render returns the objects for one MCPServer, in a stable order, without owner references
+// (the caller adds those when it applies them).
+func (r *Renderer) Render(req Request) ([]client.Object, error) {
+	values, err := r.Values(req)
+	if err != nil {
+		return nil, err
+	}
+	return r.RenderValues(req.Server.Name, req.Server.Namespace, values, req.Capabilities)
+}
+
+// RenderValues renders the chart for the release name and namespace with the given values
+// (the chart's defaults beneath them), as `helm template name -n namespace -f values` would.
+func (r *Renderer) RenderValues(name, namespace string, values map[string]any, caps *chartutil.Capabilities) ([]client.Object, error) {
+	renderValues, err := chartutil.ToRenderValues(r.chart, values,
+		chartutil.ReleaseOptions{Name: name, Namespace: namespace, IsInstall: true}, caps)
+	if err != nil {
+		return nil, fmt.Errorf("chart values: %w", err)
+	}
+	manifests, err := engine.Render(r.chart, renderValues)
+	if err != nil {
+		return nil, fmt.Errorf("rendering the chart: %w", err)
+	}
+	files := make([]string, 0, len(manifests))
+	for f := range manifests {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	var objs []client.Object
+	for _, f := range files {
+		if path.Ext(f) != ".yaml" {
+			continue
+		}
+		decoded, err := r.decodeManifest(manifests[f])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		objs = append(objs, decoded...)
+	}
+	return objs, nil
+}
+
+// decodeManifest decodes every YAML document of one rendered template into a typed object of
+// a managed kind.
+func (r *Renderer) decodeManifest(manifest string) ([]client.Object, error) {
+	var objs []client.Object
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(manifest)))
+	for {
+		doc, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return objs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if isBlank(doc) {
+			continue
+		}
+		obj, gvk, err := r.decoder.Decode(doc, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("the chart rendered an invalid object: %w", err)
+		}
+		if !isManaged(*gvk) {
+			return nil, fmt.Errorf("the chart rendered a %s, which the operator does not manage", gvk)
+		}
+		cobj, ok := obj.(client.Object)
+		if !ok {
+			return nil, fmt.Errorf("the chart rendered a %s that is not an object", gvk)
+		}
+		cobj.GetObjectKind().SetGroupVersionKind(*gvk)
+		objs = append(objs, cobj)
+	}
+}
+
+func isManaged(gvk schema.GroupVersionKind) bool {
+	for _, k := range ManagedKinds {
+		if k == gvk {
+			return true
+		}
+	}
+	return false
+}
+
+// isBlank reports whether a YAML document holds nothing but white space and comments.
+func isBlank(doc []byte) bool {
+	for _, line := range bytes.Split(doc, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' {
+			return false
+		}
+	}
+	return true
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
