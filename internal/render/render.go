@@ -6,6 +6,7 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -103,10 +104,16 @@ func (r *Renderer) Values(req Request) (map[string]any, error) {
 	}
 	// CoalesceTables merges its second argument under its first and modifies both, so every
 	// layer is a copy: the admin layers are shared by every render.
-	values := runtime.DeepCopyJSON(orEmpty(req.Admin.Overrides))
-	values = chartutil.CoalesceTables(values, spec)
-	values = chartutil.CoalesceTables(values, runtime.DeepCopyJSON(orEmpty(req.Admin.Defaults)))
-	return values, nil
+	overrides, err := deepCopy(req.Admin.Overrides)
+	if err != nil {
+		return nil, fmt.Errorf("admin overrides: %w", err)
+	}
+	defaults, err := deepCopy(req.Admin.Defaults)
+	if err != nil {
+		return nil, fmt.Errorf("admin defaults: %w", err)
+	}
+	values := chartutil.CoalesceTables(overrides, spec)
+	return chartutil.CoalesceTables(values, defaults), nil
 }
 
 // Render returns the objects for one MCPServer, in a stable order, without owner references
@@ -154,7 +161,7 @@ func (r *Renderer) RenderValues(name, namespace string, values map[string]any, c
 // a managed kind.
 func (r *Renderer) decodeManifest(manifest string) ([]client.Object, error) {
 	var objs []client.Object
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(manifest)))
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(yamlSafe(manifest))))
 	for {
 		doc, err := reader.Read()
 		if errors.Is(err, io.EOF) {
@@ -191,6 +198,28 @@ func isManaged(gvk schema.GroupVersionKind) bool {
 	return false
 }
 
+// yamlSafe escapes the characters that Go's JSON encoder (behind the templates' toJson) leaves
+// raw but YAML does not allow raw, or reads as line breaks: DEL, the C1 controls, U+FFFE and
+// U+FFFF. The templates write every value with toJson, so such characters only ever stand inside
+// double-quoted strings, where YAML reads the \u escape back to the same character.
+func yamlSafe(manifest string) string {
+	needsEscape := func(r rune) bool {
+		return r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff
+	}
+	if strings.IndexFunc(manifest, needsEscape) < 0 {
+		return manifest
+	}
+	var b strings.Builder
+	for _, r := range manifest {
+		if needsEscape(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // isBlank reports whether a YAML document holds nothing but white space and comments.
 func isBlank(doc []byte) bool {
 	for _, line := range bytes.Split(doc, []byte("\n")) {
@@ -202,9 +231,15 @@ func isBlank(doc []byte) bool {
 	return true
 }
 
-func orEmpty(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
+// deepCopy copies chart values through JSON, which takes any value YAML or Go code produces.
+func deepCopy(m map[string]any) (map[string]any, error) {
+	out := map[string]any{}
+	if len(m) == 0 {
+		return out, nil
 	}
-	return m
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return out, json.Unmarshal(raw, &out)
 }

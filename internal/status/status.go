@@ -173,7 +173,8 @@ func setCondition(s *mcpv1alpha1.MCPServerStatus, condType string, status metav1
 
 func serverInfo(s mcpprobe.ServerInfo) *mcpv1alpha1.MCPServerInfo {
 	return &mcpv1alpha1.MCPServerInfo{
-		Name: s.Name, Version: s.Version, ProtocolVersion: s.ProtocolVersion, Instructions: truncate(s.Instructions, 4096),
+		Name: truncate(s.Name, 256), Version: truncate(s.Version, 256), ProtocolVersion: truncate(s.ProtocolVersion, 64),
+		Instructions: truncate(s.Instructions, 4096),
 		Capabilities: &mcpv1alpha1.MCPServerCapabilities{
 			Tools: s.Tools, Resources: s.Resources, Prompts: s.Prompts, Logging: s.Logging, Completions: s.Completions,
 		},
@@ -184,9 +185,11 @@ func tools(inv *mcpprobe.ToolInventory) *mcpv1alpha1.MCPServerTools {
 	if inv == nil {
 		return nil
 	}
-	return &mcpv1alpha1.MCPServerTools{
-		Count: int32(inv.Count), Names: append([]string(nil), inv.Names...), Digest: inv.Digest, Truncated: inv.Truncated,
+	names := make([]string, len(inv.Names))
+	for i, n := range inv.Names {
+		names[i] = truncate(n, 256)
 	}
+	return &mcpv1alpha1.MCPServerTools{Count: int32(inv.Count), Names: names, Digest: inv.Digest, Truncated: inv.Truncated}
 }
 
 // truncate keeps status within object size limits whatever a server reports.

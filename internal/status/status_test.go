@@ -1,0 +1,172 @@
+package status_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/status"
+)
+
+var (
+	t0 = metav1.NewTime(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	t1 = metav1.NewTime(t0.Add(time.Minute))
+)
+
+func available(n int32) status.Workload {
+	return status.Workload{Found: true, Current: true, Desired: n, Replicas: n, Ready: n, Available: n}
+}
+
+func ready(tools int) *mcpprobe.Result {
+	r := &mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Transport: "streamable-http",
+		Server: mcpprobe.ServerInfo{Name: "weather", Version: "1.0", ProtocolVersion: "2025-06-18", Tools: true}}
+	if tools > 0 {
+		r.Tools = &mcpprobe.ToolInventory{Count: tools, Names: []string{"forecast"}, Digest: "sha256:abc"}
+	}
+	return r
+}
+
+// TestReadyReasons covers every reason of the Ready condition, and the Accepted condition both ways.
+func TestReadyReasons(t *testing.T) {
+	tests := map[string]struct {
+		obs      status.Observation
+		previous metav1.ConditionStatus
+		accepted metav1.ConditionStatus
+		status   metav1.ConditionStatus
+		reason   string
+		message  string
+	}{
+		"invalid spec": {
+			obs:      status.Observation{Problems: []string{`ConfigMap "cfg" not found`}},
+			accepted: metav1.ConditionFalse, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonConfigurationInvalid,
+			message: `ConfigMap "cfg" not found`,
+		},
+		"no Deployment yet": {
+			obs:      status.Observation{},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			message: "waiting for the Deployment controller",
+		},
+		"Deployment not observed yet": {
+			obs:      status.Observation{Workload: status.Workload{Found: true, Desired: 1}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+		},
+		"pods starting": {
+			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 1, Replicas: 1}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			message: "0 of 1 replicas available; waiting for pods",
+		},
+		"pods failing": {
+			obs: status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 1, Replicas: 1,
+				PodProblems: []string{"container mcp-server: ImagePullBackOff"}}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonDeploymentUnavailable,
+			message: "0 of 1 replicas available: container mcp-server: ImagePullBackOff",
+		},
+		"rollout stalled": {
+			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 1, ProgressDeadlineExceeded: true}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonDeploymentUnavailable,
+			message: "progress deadline",
+		},
+		"pods lost after being ready": {
+			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 2, Replicas: 2}},
+			previous: metav1.ConditionTrue,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonDeploymentUnavailable,
+		},
+		"scaled to zero": {
+			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1alpha1.ReasonScaledToZero,
+		},
+		"scaling to zero": {
+			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Replicas: 1}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			message: "scaling to zero",
+		},
+		"available, handshake pending": {
+			obs:      status.Observation{Address: "http://a.b.svc:8080/mcp", Workload: available(1)},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			message: "verifying the MCP endpoint http://a.b.svc:8080/mcp",
+		},
+		"available and speaking MCP": {
+			obs:      status.Observation{Workload: available(2), Handshake: status.Handshake{Result: ready(3)}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1alpha1.ReasonAvailable,
+			message: `2 of 2 replicas available; MCP server "weather 1.0" answered the initialize handshake (protocol 2025-06-18, streamable-http) and lists 3 tools`,
+		},
+		"authentication required": {
+			obs: status.Observation{Workload: available(1), Handshake: status.Handshake{Result: &mcpprobe.Result{
+				Outcome: mcpprobe.OutcomeAuthRequired, Message: "the server requires MCP authorization"}}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1alpha1.ReasonAuthenticationRequired,
+			message: "requires MCP authorization",
+		},
+		"available but not speaking MCP": {
+			obs: status.Observation{Workload: available(1), Handshake: status.Handshake{Failures: 3, Result: &mcpprobe.Result{
+				Outcome: mcpprobe.OutcomeFailed, Reason: mcpprobe.ReasonConnectionRefused, Message: "connection refused by a:8080"}}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonMCPEndpointUnavailable,
+			message: "the MCP handshake failed 3 times in a row: connection refused by a:8080",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var prev mcpv1alpha1.MCPServerStatus
+			if tc.previous != "" {
+				prev.Conditions = []metav1.Condition{{Type: mcpv1alpha1.ConditionReady, Status: tc.previous, Reason: "Any", LastTransitionTime: t0}}
+			}
+			tc.obs.Generation = 4
+			got := status.Compute(prev, tc.obs, t1)
+			a := meta.FindStatusCondition(got.Conditions, mcpv1alpha1.ConditionAccepted)
+			r := meta.FindStatusCondition(got.Conditions, mcpv1alpha1.ConditionReady)
+			if a == nil || r == nil {
+				t.Fatalf("conditions %+v", got.Conditions)
+			}
+			if a.Status != tc.accepted {
+				t.Errorf("Accepted %s (%s), want %s", a.Status, a.Message, tc.accepted)
+			}
+			if r.Status != tc.status || r.Reason != tc.reason {
+				t.Errorf("Ready %s/%s (%s), want %s/%s", r.Status, r.Reason, r.Message, tc.status, tc.reason)
+			}
+			if !strings.Contains(r.Message, tc.message) {
+				t.Errorf("Ready message %q does not contain %q", r.Message, tc.message)
+			}
+			if a.ObservedGeneration != 4 || r.ObservedGeneration != 4 || got.ObservedGeneration != 4 {
+				t.Errorf("generations not stamped: %d %d %d", a.ObservedGeneration, r.ObservedGeneration, got.ObservedGeneration)
+			}
+		})
+	}
+}
+
+// TestComputeIsStable: computing again from the result, later, gives an equal status, so the
+// reconciler writes nothing; a real change moves lastTransitionTime only for that condition.
+func TestComputeIsStable(t *testing.T) {
+	obs := status.Observation{Generation: 2, Address: "http://a", DeploymentName: "a", ServiceName: "a",
+		Workload: available(1), Handshake: status.Handshake{Result: ready(1)}}
+	first := status.Compute(mcpv1alpha1.MCPServerStatus{}, obs, t0)
+	again := status.Compute(first, obs, t1)
+	if !equality.Semantic.DeepEqual(first, again) {
+		t.Fatalf("status changed although nothing did:\n%+v\n%+v", first, again)
+	}
+	obs.Handshake = status.Handshake{Failures: 1, Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Message: "refused"}}
+	failed := status.Compute(again, obs, t1)
+	if c := meta.FindStatusCondition(failed.Conditions, mcpv1alpha1.ConditionReady); !c.LastTransitionTime.Equal(&t1) {
+		t.Errorf("Ready moved but kept transition time %v", c.LastTransitionTime)
+	}
+	if c := meta.FindStatusCondition(failed.Conditions, mcpv1alpha1.ConditionAccepted); !c.LastTransitionTime.Equal(&t0) {
+		t.Errorf("Accepted did not move but its transition time did: %v", c.LastTransitionTime)
+	}
+	if failed.ServerInfo == nil || failed.HandshakeRetryCount != 1 {
+		t.Errorf("serverInfo %v retry count %d: want the last known identity kept and 1 retry", failed.ServerInfo, failed.HandshakeRetryCount)
+	}
+}
+
+// TestStatusStaysWithinLimits: whatever a server reports, status stays bounded.
+func TestStatusStaysWithinLimits(t *testing.T) {
+	r := ready(1)
+	r.Server.Instructions = strings.Repeat("i", 100000)
+	got := status.Compute(mcpv1alpha1.MCPServerStatus{}, status.Observation{Workload: available(1), Handshake: status.Handshake{Result: r}}, t0)
+	if n := len(got.ServerInfo.Instructions); n > 4100 {
+		t.Errorf("instructions kept at %d bytes", n)
+	}
+}
