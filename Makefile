@@ -17,7 +17,7 @@ KUBECTL ?= $(or $(shell command -v kubectl 2>/dev/null),$(shell hack/control-pla
 
 # Every go test run gets the control plane's binary paths (TEST_ASSET_*).
 TEST_ENV = $(shell hack/control-plane.sh print-env)
-GO_TEST_FLAGS ?= -count=1 -timeout 30m
+GO_TEST_FLAGS ?= -race -count=1 -timeout 30m
 
 SHELL = /usr/bin/env bash -o pipefail
 .SHELLFLAGS = -ec

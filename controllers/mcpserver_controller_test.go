@@ -34,11 +34,9 @@ func TestCustomerExample(t *testing.T) {
 		if err := k8s.Create(ctx, doc); err != nil {
 			t.Fatalf("creating %s %s: %v", doc.GetKind(), doc.GetName(), err)
 		}
+		t.Cleanup(func() { _ = k8s.Delete(context.Background(), doc) })
 	}
 	k := types.NamespacedName{Namespace: "default", Name: "openshift-mcp-server"}
-	t.Cleanup(func() {
-		_ = k8s.Delete(ctx, &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: k.Name, Namespace: k.Namespace}})
-	})
 
 	server := waitForCondition(t, k, mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
 	dep := waitForDeployment(t, k)

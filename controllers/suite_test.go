@@ -50,7 +50,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	ctrl.SetLogger(zap.New(zap.UseDevMode(true), zap.Level(zapcore.Level(zapLevel()))))
+	ctrl.SetLogger(zap.New(zap.Level(zapcore.Level(zapLevel())), zap.StacktraceLevel(zapcore.PanicLevel)))
 	var err error
 	env, err = testenv.Start(testenv.Options{})
 	if err != nil {
@@ -329,8 +329,8 @@ func requireAbsent(t *testing.T, obj client.Object, k types.NamespacedName) {
 	}
 }
 
-// metricSum adds up a metric of the controller-runtime registry (counter values, or histogram
-// sample counts) over the series whose label has the given value.
+// metricSum adds up a metric of the controller-runtime registry (gauge and counter values, or
+// histogram sample counts) over the series whose label has the given value; label "" takes all.
 func metricSum(t *testing.T, name, label, value string) float64 {
 	t.Helper()
 	families, err := metrics.Registry.Gather()
@@ -343,7 +343,7 @@ func metricSum(t *testing.T, name, label, value string) float64 {
 			continue
 		}
 		for _, m := range f.GetMetric() {
-			match := false
+			match := label == ""
 			for _, l := range m.GetLabel() {
 				if l.GetName() == label && l.GetValue() == value {
 					match = true
@@ -351,6 +351,9 @@ func metricSum(t *testing.T, name, label, value string) float64 {
 			}
 			if !match {
 				continue
+			}
+			if m.GetGauge() != nil {
+				sum += m.GetGauge().GetValue()
 			}
 			if m.GetCounter() != nil {
 				sum += m.GetCounter().GetValue()
@@ -362,3 +365,17 @@ func metricSum(t *testing.T, name, label, value string) float64 {
 	}
 	return sum
 }
+
+// requireExists fails when the server's object of obj's type does not exist.
+func requireExists(t *testing.T, obj client.Object, s *mcpv1alpha1.MCPServer) {
+	t.Helper()
+	if err := k8s.Get(context.Background(), key(s), obj); err != nil {
+		t.Fatalf("%T %s: %v", obj, key(s), err)
+	}
+}
+
+func key2(obj client.Object) types.NamespacedName { return client.ObjectKeyFromObject(obj) }
+
+func itoa(n int32) string { return fmt.Sprint(n) }
+
+func toString(v any) string { return fmt.Sprint(v) }

@@ -1,0 +1,139 @@
+package controllers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/mcptest"
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+// TestReadyFollowsTheMCPEndpoint: Ready only while the server answers MCP. Stopped, it turns
+// False at the next re-verification; started again (late, nobody touching the MCPServer), it
+// turns True; a changed tool set shows in status with a ToolsChanged event.
+func TestReadyFollowsTheMCPEndpoint(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "flaky", nil)
+	opts := mcptest.ServerOptions{Name: "flaky", Version: "1.0.0", Tools: []string{"a", "b"}}
+	mcp := startMCPServerFor(t, s, opts)
+	waitForDeployment(t, key(s))
+	makeAvailable(t, key(s))
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	if got.Status.Tools == nil || got.Status.Tools.Count != 2 || got.Status.HandshakeRetryCount != 0 {
+		t.Fatalf("tools %+v retries %d", got.Status.Tools, got.Status.HandshakeRetryCount)
+	}
+
+	mcp.Stop()
+	got = waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonMCPEndpointUnavailable)
+	if msg := condition(t, got, mcpv1alpha1.ConditionReady).Message; !strings.Contains(msg, "connection refused") {
+		t.Errorf("Ready message %q does not say the connection was refused", msg)
+	}
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonMCPEndpointUnavailable, "connection refused")
+	testenv.Eventually(t, timeout, "retries counted", func() (bool, string) {
+		n := getServer(t, key(s)).Status.HandshakeRetryCount
+		return n >= 2, itoa(n)
+	})
+
+	restarted, err := mcptest.StartOn(mcp.Addr, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(restarted.Stop)
+	got = waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	if got.Status.HandshakeRetryCount != 0 {
+		t.Errorf("retry count %d after success, want 0", got.Status.HandshakeRetryCount)
+	}
+
+	restarted.SetTools([]string{"a", "b", "c"})
+	testenv.Eventually(t, timeout, "the new tool set in status", func() (bool, string) {
+		tools := getServer(t, key(s)).Status.Tools
+		return tools != nil && tools.Count == 3, toString(tools)
+	})
+	waitForEvent(t, ns, s.Name, corev1.EventTypeNormal, "ToolsChanged", "3 tools now (2 before)")
+}
+
+// TestAuthenticationRequiredIsReady: a 401 with MCP's Bearer challenge proves an MCP server.
+func TestAuthenticationRequiredIsReady(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "guarded", nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="https://guarded.example.com/.well-known/oauth-protected-resource"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(srv.Close)
+	route(t, s, strings.TrimPrefix(srv.URL, "http://"))
+	waitForDeployment(t, key(s))
+	makeAvailable(t, key(s))
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAuthenticationRequired)
+	if got.Status.Tools != nil {
+		t.Errorf("tools %+v reported without credentials", got.Status.Tools)
+	}
+}
+
+// TestNotAnMCPServerIsNotReady: pods that run and answer HTTP are not enough.
+func TestNotAnMCPServerIsNotReady(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "nginx", nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<h1>Welcome to nginx!</h1>"))
+	}))
+	t.Cleanup(srv.Close)
+	route(t, s, strings.TrimPrefix(srv.URL, "http://"))
+	waitForDeployment(t, key(s))
+	makeAvailable(t, key(s))
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonMCPEndpointUnavailable)
+	if msg := condition(t, got, mcpv1alpha1.ConditionReady).Message; !strings.Contains(msg, "not an MCP server") {
+		t.Errorf("Ready message %q", msg)
+	}
+}
+
+// TestDeploymentUnavailableNamesPodProblems: pods that cannot start make Ready False with the
+// pods' problem in the message.
+func TestDeploymentUnavailableNamesPodProblems(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	s := newServer(t, ns, "unpullable", nil)
+	d := waitForDeployment(t, key(s))
+	d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: 1, UnavailableReplicas: 1}
+	if err := k8s.Status().Update(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "unpullable-abc12", Namespace: ns, Labels: map[string]string{"mcp-server": "unpullable"}},
+		Spec:       d.Spec.Template.Spec,
+	}
+	if err := k8s.Create(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "mcp-server", Image: "quay.io/example/mcp-server:1.0.0",
+		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ImagePullBackOff", Message: `Back-off pulling image "quay.io/example/mcp-server:1.0.0"`}}}}
+	if err := k8s.Status().Update(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonDeploymentUnavailable)
+	if msg := condition(t, got, mcpv1alpha1.ConditionReady).Message; !strings.Contains(msg, "ImagePullBackOff: Back-off pulling image") {
+		t.Errorf("Ready message %q does not name the pod problem", msg)
+	}
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonDeploymentUnavailable, "ImagePullBackOff")
+}
+
+// TestNameThatCannotNameAService: the API server accepts DNS subdomains as MCPServer names,
+// but a Service needs a DNS label; the operator says so instead of failing on the Service.
+func TestNameThatCannotNameAService(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "weather.v2", nil)
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	if msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, `the name "weather.v2" cannot name the server's Service`) {
+		t.Errorf("Accepted message %q", msg)
+	}
+	requireAbsent(t, &appsv1.Deployment{}, key(s))
+}
