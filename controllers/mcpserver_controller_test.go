@@ -2,7 +2,6 @@ package controllers_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,13 +11,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/mcptest"
@@ -30,7 +27,7 @@ import (
 // become Ready at its address.
 func TestCustomerExample(t *testing.T) {
 	ctx := context.Background()
-	for _, doc := range readManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
+	for _, doc := range testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
 		if err := k8s.Create(ctx, doc); err != nil {
 			t.Fatalf("creating %s %s: %v", doc.GetKind(), doc.GetName(), err)
 		}
@@ -152,7 +149,7 @@ func TestCustomerExamplePodsPassRestrictedPodSecurity(t *testing.T) {
 	ctx := context.Background()
 	src := newNamespace(t)
 	var server *mcpv1alpha1.MCPServer
-	for _, doc := range readManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
+	for _, doc := range testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
 		if doc.GetKind() == "ClusterRoleBinding" {
 			continue
 		}
@@ -465,29 +462,4 @@ func TestUnchangedServerCausesNoWrites(t *testing.T) {
 	if after, paths := writes.in(ns); after != before {
 		t.Errorf("the operator wrote %d times for an unchanged server: %v", after-before, paths[before:])
 	}
-}
-
-// readManifests decodes every document of a YAML file.
-func readManifests(t *testing.T, path string) []*unstructured.Unstructured {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var objs []*unstructured.Unstructured
-	for _, doc := range strings.Split(string(raw), "\n---") {
-		js, err := yaml.YAMLToJSON([]byte(doc))
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if string(js) == "null" {
-			continue
-		}
-		obj := &unstructured.Unstructured{}
-		if err := obj.UnmarshalJSON(js); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		objs = append(objs, obj)
-	}
-	return objs
 }

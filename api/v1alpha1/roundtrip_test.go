@@ -26,7 +26,7 @@ import (
 // ConfigMap and MCPServer) exactly as published, and checks the MCPServer kept what it said.
 func TestCustomerExampleApplies(t *testing.T) {
 	ctx := context.Background()
-	docs := readManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml"))
+	docs := testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml"))
 	var server *unstructured.Unstructured
 	for _, doc := range docs {
 		if err := env.Client.Create(ctx, doc); err != nil {
@@ -80,7 +80,7 @@ func TestCustomerExampleApplies(t *testing.T) {
 func TestEveryFieldRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join("testdata", "every-field.yaml")
-	want := readManifests(t, path)[0]
+	want := testenv.ReadManifests(t, path)[0]
 
 	typed := &mcpv1alpha1.MCPServer{}
 	raw, err := os.ReadFile(path)
@@ -190,29 +190,4 @@ func TestPrinterColumns(t *testing.T) {
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("kubectl get mcpservers columns = %q, want %q", got, want)
 	}
-}
-
-// readManifests decodes every document of a YAML file.
-func readManifests(t *testing.T, path string) []*unstructured.Unstructured {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var objs []*unstructured.Unstructured
-	for _, doc := range strings.Split(string(raw), "\n---") {
-		js, err := yaml.YAMLToJSON([]byte(doc))
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if string(js) == "null" {
-			continue
-		}
-		obj := &unstructured.Unstructured{}
-		if err := obj.UnmarshalJSON(js); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		objs = append(objs, obj)
-	}
-	return objs
 }
