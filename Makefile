@@ -99,8 +99,8 @@ undeploy: ## Remove the operator from the cluster.
 	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found -f -
 
 .PHONY: demo
-demo: ## Start a local control plane, run the operator and the customer's example (not yet: issue 5).
-	@echo "make demo is not built yet: it is the end-to-end issue (#5). Today: make test, or make install run against a cluster."; exit 1
+demo: control-plane ## Start a local control plane, run the operator and the customer's example until Ctrl-C.
+	env $(TEST_ENV) go run ./hack/demo
 
 ##@ OLM packaging
 

@@ -49,6 +49,8 @@ type Env struct {
 type Options struct {
 	// ExtraCRDPaths are CRD files or folders to install besides the project's own.
 	ExtraCRDPaths []string
+	// APIServerArgs set kube-apiserver flags (name without dashes -> value).
+	APIServerArgs map[string]string
 }
 
 // RepoRoot is the root folder of this repository.
@@ -74,6 +76,9 @@ func Start(opts Options) (*Env, error) {
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
 	}
+	for name, value := range opts.APIServerArgs {
+		env.ControlPlane.GetAPIServer().Configure().Set(name, value)
+	}
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting the test control plane: %w", err)
@@ -84,6 +89,16 @@ func Start(opts Options) (*Env, error) {
 		return nil, err
 	}
 	return &Env{Config: cfg, Client: c, Scheme: scheme, env: env}, nil
+}
+
+// AdminKubeconfig returns a kubeconfig for a new user in system:masters, for programs that run
+// as separate processes (kube-controller-manager, the operator binary, kubectl).
+func (e *Env) AdminKubeconfig() ([]byte, error) {
+	user, err := e.env.ControlPlane.AddUser(envtest.User{Name: "local-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return user.KubeConfig()
 }
 
 // Stop shuts the API server and etcd down.

@@ -1,0 +1,204 @@
+// Command demo shows the operator doing its job on this machine: it starts a local control plane
+// (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok nodes), runs the operator
+// as `make run` would, applies the customer's example unchanged with the sample MCP server
+// standing in for the image, and shows the MCPServer Ready with its address. It keeps running
+// until Ctrl-C, then stops everything it started. `make demo` runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/yaml"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+const (
+	example           = "config/samples/openshift-mcp-server.yaml"
+	operatorNamespace = "mcp-operator-system"
+)
+
+var serverKey = types.NamespacedName{Namespace: "default", Name: "openshift-mcp-server"}
+
+func main() {
+	once := flag.Bool("exit-when-ready", false, "Exit as soon as the example is Ready, instead of waiting for Ctrl-C (for tests).")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *once); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func say(format string, args ...any) { fmt.Printf("==> "+format+"\n", args...) }
+
+func run(ctx context.Context, once bool) error {
+	if os.Getenv("KUBECONFIG") != "" {
+		say("KUBECONFIG is set, but the demo never touches that cluster: it runs on its own local control plane.")
+		say("To deploy the operator to your cluster: make install deploy IMG=<image>.")
+	}
+	dir, err := os.MkdirTemp("", "mcp-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	root := testenv.RepoRoot()
+
+	say("Building the operator and the sample MCP server")
+	binDir := filepath.Join(dir, "bin")
+	for out, pkg := range map[string]string{"manager": ".", "sample-mcp-server": "./cmd/sample-mcp-server"} {
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, out), pkg)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building %s: %w", pkg, err)
+		}
+	}
+
+	say("Starting a local control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok (2 simulated nodes)")
+	cluster, err := localcluster.Start(ctx, localcluster.Options{Dir: dir, Nodes: 2})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		say("Stopping the control plane")
+		_ = cluster.Stop()
+	}()
+	if err := cluster.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: operatorNamespace}}); err != nil {
+		return err
+	}
+
+	samplePort := localcluster.FreePort()
+	sampleAddr := fmt.Sprintf("127.0.0.1:%d", samplePort)
+	say("Starting the sample MCP server on %s, standing in for the example's container image", sampleAddr)
+	sample, err := localcluster.StartProcess(dir, "sample-mcp-server", filepath.Join(binDir, "sample-mcp-server"),
+		"--listen="+sampleAddr, "--allow-any-host", "--name=openshift-mcp-server (demo stand-in)")
+	if err != nil {
+		return err
+	}
+	defer sample.Stop(5 * time.Second)
+
+	say("Starting the operator (as `make run` does), reaching the Service name through --resolve")
+	operator, err := localcluster.StartProcess(dir, "operator", filepath.Join(binDir, "manager"),
+		"--kubeconfig="+cluster.Kubeconfig, "--operator-namespace="+operatorNamespace,
+		"--health-probe-bind-address=127.0.0.1:0", "--metrics-bind-address=0",
+		fmt.Sprintf("--resolve=openshift-mcp-server.default.svc.cluster.local:8080:%s", sampleAddr))
+	if err != nil {
+		return err
+	}
+	defer operator.Stop(10 * time.Second)
+
+	say("Applying %s, unchanged", example)
+	if err := applyExample(ctx, cluster, filepath.Join(root, example)); err != nil {
+		return err
+	}
+	if err := waitForReady(ctx, cluster, operator); err != nil {
+		return err
+	}
+
+	kubectl := os.Getenv("TEST_ASSET_KUBECTL")
+	out, err := exec.CommandContext(ctx, kubectl, "--kubeconfig="+cluster.Kubeconfig, "get", "mcpservers", "-A", "-o", "wide").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("kubectl get mcpservers: %v\n%s", err, out)
+	}
+	fmt.Printf("\n$ kubectl get mcpservers -A -o wide\n%s\n", out)
+	printHowToConnect(cluster.Kubeconfig, kubectl, sampleAddr)
+	if once {
+		return nil
+	}
+	say("Running. Press Ctrl-C to stop everything.")
+	<-ctx.Done()
+	fmt.Println()
+	return nil
+}
+
+// applyExample creates every object of the example file.
+func applyExample(ctx context.Context, cluster *localcluster.Cluster, path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	for _, doc := range strings.Split(string(raw), "\n---") {
+		obj := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if len(obj.Object) == 0 {
+			continue
+		}
+		if err := cluster.Client.Create(ctx, obj); err != nil {
+			return fmt.Errorf("creating %s %s: %w", obj.GetKind(), obj.GetName(), err)
+		}
+		fmt.Printf("    %s/%s created\n", strings.ToLower(obj.GetKind()), obj.GetName())
+	}
+	return nil
+}
+
+// waitForReady prints the MCPServer's Ready condition as it changes, until it is True.
+func waitForReady(ctx context.Context, cluster *localcluster.Cluster, operator *localcluster.Process) error {
+	deadline := time.After(3 * time.Minute)
+	var last string
+	for {
+		server := &mcpv1alpha1.MCPServer{}
+		if err := cluster.Client.Get(ctx, serverKey, server); err == nil {
+			if c := meta.FindStatusCondition(server.Status.Conditions, mcpv1alpha1.ConditionReady); c != nil {
+				if line := fmt.Sprintf("Ready=%s (%s): %s", c.Status, c.Reason, c.Message); line != last {
+					say("%s", line)
+					last = line
+				}
+				if c.Status == metav1.ConditionTrue && c.ObservedGeneration == server.Generation {
+					return nil
+				}
+			}
+		}
+		if exited, err := operator.Exited(); exited {
+			return fmt.Errorf("the operator exited (%v):\n%s", err, operator.Tail(30))
+		}
+		if err := cluster.Healthy(); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline:
+			return fmt.Errorf("the example was not Ready after 3 minutes; operator log:\n%s", operator.Tail(30))
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func printHowToConnect(kubeconfig, kubectl, sampleAddr string) {
+	fmt.Printf(`The MCPServer is Ready: the operator verified it with an MCP initialize handshake.
+
+Inside a cluster, MCP clients connect to its address:
+    http://openshift-mcp-server.default.svc.cluster.local:8080/mcp
+This local cluster has no pod network, so that name resolves only for the operator (--resolve).
+The sample server standing in for the image answers MCP at http://%s/mcp. Try it:
+    curl -s http://%s/mcp -H 'Content-Type: application/json' \
+      -H 'Accept: application/json, text/event-stream' \
+      -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'
+or point any MCP client (for example the MCP Inspector) at that URL.
+
+Use the bundled kubectl against the local cluster:
+    export KUBECONFIG=%s
+    %s get mcpservers -o wide
+    %s describe mcpserver openshift-mcp-server
+
+`, sampleAddr, sampleAddr, kubeconfig, kubectl, kubectl)
+}

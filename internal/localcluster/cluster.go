@@ -1,0 +1,224 @@
+// Package localcluster runs a small but real Kubernetes control plane on this machine, from
+// binaries built by hack/control-plane.sh: etcd and kube-apiserver (through envtest, which
+// also makes an admin user with client certificates), kube-controller-manager (Deployments
+// really make ReplicaSets and pods, the garbage collector really deletes), kube-scheduler, and
+// kwok, which plays the kubelet of simulated nodes so that pods run and become ready. The
+// end-to-end suite, the demo and the benchmark all use it.
+package localcluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	nodefast "sigs.k8s.io/kwok/kustomize/stage/node/fast"
+	nodeheartbeat "sigs.k8s.io/kwok/kustomize/stage/node/heartbeat-with-lease"
+	podfast "sigs.k8s.io/kwok/kustomize/stage/pod/fast"
+
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+// Options shape the local cluster.
+type Options struct {
+	// Dir holds the kubeconfig, process logs and kwok's configuration; it must exist.
+	Dir string
+	// Nodes is the number of simulated nodes (default 1).
+	Nodes int
+	// PodsPerNode is each node's pod capacity (default 250).
+	PodsPerNode int
+	// ExtraCRDPaths are CRDs to install besides the project's own.
+	ExtraCRDPaths []string
+}
+
+// Cluster is a running local control plane.
+type Cluster struct {
+	// Kubeconfig is the path of an admin kubeconfig for the cluster.
+	Kubeconfig string
+	// Config and Client reach the API server as that admin.
+	Config *rest.Config
+	Client client.Client
+	// Processes are the control plane programs besides etcd and kube-apiserver.
+	Processes []*Process
+
+	dir string
+	env *testenv.Env
+}
+
+// kwokNodeAnnotation marks the nodes kwok manages.
+const kwokNodeAnnotation = "kwok.x-k8s.io/node"
+
+// Start brings up the control plane and waits until its nodes are Ready.
+func Start(ctx context.Context, o Options) (*Cluster, error) {
+	if o.Nodes <= 0 {
+		o.Nodes = 1
+	}
+	if o.PodsPerNode <= 0 {
+		o.PodsPerNode = 250
+	}
+	env, err := testenv.Start(testenv.Options{
+		ExtraCRDPaths: o.ExtraCRDPaths,
+		APIServerArgs: map[string]string{
+			// Room for thousands of Services (envtest's default range holds 253).
+			"service-cluster-ip-range": "10.96.0.0/16",
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{Config: env.Config, Client: env.Client, dir: o.Dir, env: env}
+	if err := c.start(ctx, o); err != nil {
+		_ = c.Stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) start(ctx context.Context, o Options) error {
+	kubeconfig, err := c.env.AdminKubeconfig()
+	if err != nil {
+		return err
+	}
+	c.Kubeconfig = filepath.Join(c.dir, "kubeconfig")
+	if err := os.WriteFile(c.Kubeconfig, kubeconfig, 0o600); err != nil {
+		return err
+	}
+	kwokConfig := filepath.Join(c.dir, "kwok-stages.yaml")
+	stages := strings.Join([]string{nodefast.DefaultNodeInit, nodeheartbeat.DefaultNodeHeartbeatWithLease,
+		podfast.DefaultPodReady, podfast.DefaultPodComplete, podfast.DefaultPodDelete}, "\n---\n")
+	if err := os.WriteFile(kwokConfig, []byte(stages), 0o600); err != nil {
+		return err
+	}
+	kcmPort, schedPort, kwokPort := FreePort(), FreePort(), FreePort()
+	for _, p := range []struct {
+		name, env string
+		args      []string
+	}{
+		{"kube-controller-manager", "TEST_ASSET_KUBE_CONTROLLER_MANAGER", []string{
+			"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
+			"--controllers=deployment-controller,replicaset-controller,garbage-collector-controller,node-lifecycle-controller,namespace-controller",
+			"--bind-address=127.0.0.1", "--secure-port=" + strconv.Itoa(kcmPort),
+			"--kube-api-qps=200", "--kube-api-burst=400",
+			"--concurrent-deployment-syncs=10", "--concurrent-replicaset-syncs=10", "--concurrent-gc-syncs=20",
+		}},
+		{"kube-scheduler", "TEST_ASSET_KUBE_SCHEDULER", []string{
+			"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
+			"--bind-address=127.0.0.1", "--secure-port=" + strconv.Itoa(schedPort),
+			"--kube-api-qps=200", "--kube-api-burst=400",
+		}},
+		{"kwok", "TEST_ASSET_KWOK", []string{
+			"--kubeconfig=" + c.Kubeconfig, "--config=" + kwokConfig,
+			"--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=" + kwokNodeAnnotation + "=fake",
+			"--server-address=127.0.0.1:" + strconv.Itoa(kwokPort), "--node-lease-duration-seconds=40",
+		}},
+	} {
+		binary := os.Getenv(p.env)
+		if _, err := os.Stat(binary); err != nil {
+			return fmt.Errorf("%s is not built (%s=%q): run `make control-plane` (hack/control-plane.sh)", p.name, p.env, binary)
+		}
+		proc, err := StartProcess(c.dir, p.name, binary, p.args...)
+		if err != nil {
+			return err
+		}
+		c.Processes = append(c.Processes, proc)
+	}
+	if err := c.createNodes(ctx, o); err != nil {
+		return err
+	}
+	return c.waitForNodes(ctx, o.Nodes)
+}
+
+// createNodes registers the simulated nodes for kwok to run.
+func (c *Cluster) createNodes(ctx context.Context, o Options) error {
+	for i := range o.Nodes {
+		name := fmt.Sprintf("kwok-node-%d", i)
+		node := &corev1.Node{
+			ObjectMeta: metav1.ObjectMeta{
+				Name:        name,
+				Annotations: map[string]string{kwokNodeAnnotation: "fake", "node.alpha.kubernetes.io/ttl": "0"},
+				Labels:      map[string]string{"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "type": "kwok"},
+			},
+			Status: corev1.NodeStatus{
+				Capacity: corev1.ResourceList{
+					corev1.ResourceCPU: resource.MustParse("64"), corev1.ResourceMemory: resource.MustParse("512Gi"),
+					corev1.ResourcePods: *resource.NewQuantity(int64(o.PodsPerNode), resource.DecimalSI),
+				},
+			},
+		}
+		node.Status.Allocatable = node.Status.Capacity
+		if err := c.Client.Create(ctx, node); err != nil {
+			return fmt.Errorf("creating node %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) waitForNodes(ctx context.Context, n int) error {
+	var last string
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+		if err := c.checkProcesses(); err != nil {
+			return false, err
+		}
+		nodes := &corev1.NodeList{}
+		if err := c.Client.List(ctx, nodes); err != nil {
+			last = err.Error()
+			return false, nil
+		}
+		ready := 0
+		for _, node := range nodes.Items {
+			for _, cond := range node.Status.Conditions {
+				if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
+					ready++
+				}
+			}
+		}
+		last = fmt.Sprintf("%d of %d nodes ready", ready, n)
+		return ready == n, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for kwok nodes (%s): %w", last, err)
+	}
+	return nil
+}
+
+// checkProcesses fails when a control plane program has exited.
+func (c *Cluster) checkProcesses() error {
+	for _, p := range c.Processes {
+		if exited, err := p.Exited(); exited {
+			return fmt.Errorf("%s exited (%v); its log:\n%s", p.Name, err, p.Tail(30))
+		}
+	}
+	return nil
+}
+
+// Healthy reports an error when a control plane program has died.
+func (c *Cluster) Healthy() error { return c.checkProcesses() }
+
+// Stop stops every program of the control plane.
+func (c *Cluster) Stop() error {
+	for i := len(c.Processes) - 1; i >= 0; i-- {
+		c.Processes[i].Stop(5 * time.Second)
+	}
+	return errors.Join(c.env.Stop())
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}

@@ -1,0 +1,36 @@
+// Package demo checks that `make demo` does what the README promises: from nothing, a local
+// control plane, the operator, and the customer's example Ready at its address.
+package demo
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+func TestDemoShowsTheExampleReady(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "run", "./hack/demo", "--exit-when-ready")
+	cmd.Dir = testenv.RepoRoot()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the demo failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"Applying config/samples/openshift-mcp-server.yaml, unchanged",
+		"Ready=True (Available)",
+		"$ kubectl get mcpservers -A -o wide",
+		"http://openshift-mcp-server.default.svc.cluster.local:8080/mcp",
+		"export KUBECONFIG=",
+		"Stopping the control plane",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the demo's output lacks %q:\n%s", want, out)
+		}
+	}
+}
