@@ -91,6 +91,8 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 	fs.Var(o.controllers.Probe.Resolver, "resolve",
 		"host:port:address (repeatable): dial address for host:port in MCP handshakes, like curl --resolve. "+
 			"For running the operator outside the cluster, where Service names do not resolve.")
+	// OLM passes the OperatorGroup's target namespaces this way (olm.targetNamespaces).
+	o.controllers.WatchNamespaces = controllers.ParseWatchNamespaces(os.Getenv("WATCH_NAMESPACE"))
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(fs)
 	_ = fs.Parse(args) // flag.ExitOnError: a bad flag ends the process with usage
@@ -141,7 +143,7 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        scheme,
-		Cache:                         controllers.CacheOptions(),
+		Cache:                         controllers.CacheOptions(o.controllers.WatchNamespaces, o.operatorNamespace),
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        o.probeAddr,
 		LeaderElection:                o.enableLeaderElection,

@@ -2,6 +2,8 @@ package controllers
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -33,23 +35,50 @@ type Options struct {
 	Probe mcpprobe.Config
 	// EventSource names the operator as the reporter of its events.
 	EventSource string
+	// WatchNamespaces limits the operator to these namespaces; empty means all.
+	WatchNamespaces []string
 }
 
 // CacheOptions restricts the manager's cache to what the operator manages: Deployments,
-// Services, NetworkPolicies and pods labelled as an MCP server's. Caching every pod or
-// Deployment of a large cluster would cost memory for nothing.
-func CacheOptions() cache.Options {
+// Services, NetworkPolicies and pods labelled as an MCP server's (caching every pod or Deployment
+// of a large cluster would cost memory for nothing), in the watched namespaces (all when
+// watchNamespaces is empty). ConfigMaps are also watched in the operator's own namespace, where
+// the admin values live.
+func CacheOptions(watchNamespaces []string, operatorNamespace string) cache.Options {
 	managed, err := labels.NewRequirement(selectorLabel, selection.Exists, nil)
 	if err != nil {
 		panic(err) // a constant, valid requirement
 	}
 	byLabel := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
-	return cache.Options{ByObject: map[client.Object]cache.ByObject{
+	opts := cache.Options{ByObject: map[client.Object]cache.ByObject{
 		&appsv1.Deployment{}:          byLabel,
 		&corev1.Service{}:             byLabel,
 		&networkingv1.NetworkPolicy{}: byLabel,
 		&corev1.Pod{}:                 byLabel,
 	}}
+	if len(watchNamespaces) == 0 {
+		return opts
+	}
+	opts.DefaultNamespaces = map[string]cache.Config{}
+	configMaps := map[string]cache.Config{operatorNamespace: {}}
+	for _, ns := range watchNamespaces {
+		opts.DefaultNamespaces[ns] = cache.Config{}
+		configMaps[ns] = cache.Config{}
+	}
+	opts.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Namespaces: configMaps}
+	return opts
+}
+
+// ParseWatchNamespaces reads OLM's WATCH_NAMESPACE convention: a comma-separated list of
+// namespaces, or empty for all of them.
+func ParseWatchNamespaces(value string) []string {
+	var namespaces []string
+	for _, ns := range strings.Split(value, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" && !slices.Contains(namespaces, ns) {
+			namespaces = append(namespaces, ns)
+		}
+	}
+	return namespaces
 }
 
 // Setup builds the operator's parts and registers them with the manager. It loads the admin
@@ -74,6 +103,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 		Admin:         admin,
 		Handshakes:    NewHandshakeScheduler(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain: o.ClusterDomain,
+		watched:       o.WatchNamespaces,
 	}
 	if r.ClusterDomain == "" {
 		r.ClusterDomain = "cluster.local"

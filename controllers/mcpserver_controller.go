@@ -47,6 +47,8 @@ type MCPServerReconciler struct {
 	ClusterDomain string
 
 	refs *referenceReader
+	// watched are the namespaces the operator serves; empty means all.
+	watched []string
 }
 
 // +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers,verbs=get;list;watch

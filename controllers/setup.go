@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -73,6 +74,9 @@ func serverOfPod(_ context.Context, pod client.Object) []reconcile.Request {
 // usersOf maps a ConfigMap or Secret to the MCPServers in its namespace that reference it.
 func (r *MCPServerReconciler) usersOf(kind references.Kind) handler.MapFunc {
 	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		if len(r.watched) > 0 && !slices.Contains(r.watched, obj.GetNamespace()) {
+			return nil // the operator's own namespace, watched only for the admin values
+		}
 		servers := &mcpv1alpha1.MCPServerList{}
 		if err := r.List(ctx, servers, client.InNamespace(obj.GetNamespace()),
 			client.MatchingFields{referencesIndex: references.IndexKey(kind, obj.GetName())}); err != nil {

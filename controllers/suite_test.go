@@ -78,7 +78,7 @@ func startOperator(ctx context.Context) (<-chan struct{}, error) {
 	cfg.WrapTransport = writes.wrap
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  env.Scheme,
-		Cache:   controllers.CacheOptions(),
+		Cache:   controllers.CacheOptions(nil, operatorNamespace),
 		Metrics: metricsserver.Options{BindAddress: "0"},
 	})
 	if err != nil {

@@ -87,7 +87,7 @@ func run(ctx context.Context, once bool) error {
 	samplePort := localcluster.FreePort()
 	sampleAddr := fmt.Sprintf("127.0.0.1:%d", samplePort)
 	say("Starting the sample MCP server on %s, standing in for the example's container image", sampleAddr)
-	sample, err := localcluster.StartProcess(dir, "sample-mcp-server", filepath.Join(binDir, "sample-mcp-server"),
+	sample, err := localcluster.StartProcess(dir, "sample-mcp-server", nil, filepath.Join(binDir, "sample-mcp-server"),
 		"--listen="+sampleAddr, "--allow-any-host", "--name=openshift-mcp-server (demo stand-in)")
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func run(ctx context.Context, once bool) error {
 	defer sample.Stop(5 * time.Second)
 
 	say("Starting the operator (as `make run` does), reaching the Service name through --resolve")
-	operator, err := localcluster.StartProcess(dir, "operator", filepath.Join(binDir, "manager"),
+	operator, err := localcluster.StartProcess(dir, "operator", nil, filepath.Join(binDir, "manager"),
 		"--kubeconfig="+cluster.Kubeconfig, "--operator-namespace="+operatorNamespace,
 		"--health-probe-bind-address=127.0.0.1:0", "--metrics-bind-address=0",
 		fmt.Sprintf("--resolve=openshift-mcp-server.default.svc.cluster.local:8080:%s", sampleAddr))

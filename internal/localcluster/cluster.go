@@ -127,7 +127,7 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 		if _, err := os.Stat(binary); err != nil {
 			return fmt.Errorf("%s is not built (%s=%q): run `make control-plane` (hack/control-plane.sh)", p.name, p.env, binary)
 		}
-		proc, err := StartProcess(c.dir, p.name, binary, p.args...)
+		proc, err := StartProcess(c.dir, p.name, nil, binary, p.args...)
 		if err != nil {
 			return err
 		}

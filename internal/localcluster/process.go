@@ -25,9 +25,10 @@ type Process struct {
 	exitErr error
 }
 
-// StartProcess starts a program with its output appended to dir/name.log. The process gets its
-// own process group, so that stopping it stops its children too.
-func StartProcess(dir, name, binary string, args ...string) (*Process, error) {
+// StartProcess starts a program with its output appended to dir/name.log, and env added to this
+// process's environment. The process gets its own process group, so that stopping it stops its
+// children too.
+func StartProcess(dir, name string, env []string, binary string, args ...string) (*Process, error) {
 	logPath := filepath.Join(dir, name+".log")
 	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -35,6 +36,7 @@ func StartProcess(dir, name, binary string, args ...string) (*Process, error) {
 	}
 	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = log, log
+	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		_ = log.Close()

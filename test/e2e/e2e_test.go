@@ -102,6 +102,12 @@ type operator struct {
 // cluster's objects are printed.
 func startOperator(t *testing.T, name string, resolves ...string) *operator {
 	t.Helper()
+	return startOperatorWithEnv(t, name, nil, resolves...)
+}
+
+// startOperatorWithEnv is startOperator with extra environment variables, as OLM sets them.
+func startOperatorWithEnv(t *testing.T, name string, env []string, resolves ...string) *operator {
+	t.Helper()
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", localcluster.FreePort())
 	args := []string{
 		"--kubeconfig=" + cluster.Kubeconfig,
@@ -113,7 +119,7 @@ func startOperator(t *testing.T, name string, resolves ...string) *operator {
 	for _, r := range resolves {
 		args = append(args, "--resolve="+r)
 	}
-	proc, err := localcluster.StartProcess(runDir, t.Name()+"-"+name, filepath.Join(bin, "manager"), args...)
+	proc, err := localcluster.StartProcess(runDir, t.Name()+"-"+name, env, filepath.Join(bin, "manager"), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +146,7 @@ func startSample(t *testing.T, name, addr string) *sample {
 	if addr == "" {
 		addr = fmt.Sprintf("127.0.0.1:%d", localcluster.FreePort())
 	}
-	proc, err := localcluster.StartProcess(runDir, t.Name()+"-"+name, filepath.Join(bin, "sample-mcp-server"),
+	proc, err := localcluster.StartProcess(runDir, t.Name()+"-"+name, nil, filepath.Join(bin, "sample-mcp-server"),
 		"--listen="+addr, "--allow-any-host", "--name="+name)
 	if err != nil {
 		t.Fatal(err)

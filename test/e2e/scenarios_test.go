@@ -350,3 +350,28 @@ func conditionOf(s *mcpv1alpha1.MCPServer, condType string) metav1.Condition {
 	}
 	return metav1.Condition{}
 }
+
+// TestWatchNamespaces: with OLM's WATCH_NAMESPACE naming two namespaces, the operator serves
+// MCPServers there and leaves a third namespace alone.
+func TestWatchNamespaces(t *testing.T) {
+	ctx := context.Background()
+	a, b, c := newNamespace(t), newNamespace(t), newNamespace(t)
+	startOperatorWithEnv(t, "scoped", []string{"WATCH_NAMESPACE=" + a + "," + b})
+	for _, ns := range []string{c, a, b} {
+		newServer(t, ns, "scoped", nil)
+	}
+	for _, ns := range []string{a, b} {
+		waitForCondition(t, key(ns, "scoped"), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	}
+	// The server in c was created first; a and b are done, so c would be too if it were served.
+	ignored := &mcpv1alpha1.MCPServer{}
+	if err := k8s.Get(ctx, key(c, "scoped"), ignored); err != nil {
+		t.Fatal(err)
+	}
+	if len(ignored.Status.Conditions) != 0 {
+		t.Errorf("the MCPServer outside WATCH_NAMESPACE has status %+v", ignored.Status.Conditions)
+	}
+	if err := k8s.Get(ctx, key(c, "scoped"), &appsv1.Deployment{}); !apierrors.IsNotFound(err) {
+		t.Errorf("a Deployment exists outside WATCH_NAMESPACE (err %v)", err)
+	}
+}
