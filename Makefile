@@ -1,8 +1,15 @@
 # The MCP operator. `make help` lists the targets.
 
-# Image of the operator, as built by docker-build and deployed by deploy.
-IMG ?= quay.io/mcp-operator/mcp-operator:v$(VERSION)
+# Version of the operator and its bundle, and the images built from this repository.
 VERSION ?= 0.1.0
+IMAGE_TAG_BASE ?= quay.io/mcp-operator/mcp-operator
+IMG ?= $(IMAGE_TAG_BASE):v$(VERSION)
+BUNDLE_IMG ?= $(IMAGE_TAG_BASE)-bundle:v$(VERSION)
+CATALOG_IMG ?= $(IMAGE_TAG_BASE)-catalog:v$(VERSION)
+CHANNELS ?= alpha
+DEFAULT_CHANNEL ?= alpha
+SCORECARD_VERSION ?= v1.42.0
+CONTAINER_TOOL ?= docker
 
 # Built tools and the test control plane live outside the clone, one folder per tool and
 # version, so every clone on this machine reuses them.
@@ -59,8 +66,8 @@ control-plane: ## Build the test control plane (kube-apiserver, etcd, ...) once;
 	hack/control-plane.sh
 
 .PHONY: test
-test: control-plane controller-gen fmt-check vet ## Run every test, on a real API server (builds what it needs first).
-	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) go test $(GO_TEST_FLAGS) ./...
+test: control-plane controller-gen opm fmt-check vet ## Run every test, on a real API server (builds what it needs first).
+	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) OPM=$(OPM) go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
@@ -105,18 +112,48 @@ demo: control-plane ## Start a local control plane, run the operator and the cus
 ##@ OLM packaging
 
 .PHONY: bundle
-bundle: ## Generate the OLM bundle (not yet: issue 6).
-	@echo "make bundle is not built yet: it is the OLM packaging issue (#6)."; exit 1
+bundle: manifests ## Generate the OLM bundle (bundle/, bundle.Dockerfile) from config/ and the API.
+	go run ./hack/bundle --version $(VERSION) --image $(IMG) --channels $(CHANNELS) \
+		--default-channel $(DEFAULT_CHANNEL) --scorecard-version $(SCORECARD_VERSION)
 
 .PHONY: bundle-build
-bundle-build: ## Build the bundle image (not yet: issue 6).
-	@echo "make bundle-build is not built yet: it is the OLM packaging issue (#6)."; exit 1
+bundle-build: ## Build the bundle image (needs a container engine).
+	$(CONTAINER_TOOL) build -f bundle.Dockerfile -t $(BUNDLE_IMG) .
+
+.PHONY: bundle-push
+bundle-push: ## Push the bundle image.
+	$(CONTAINER_TOOL) push $(BUNDLE_IMG)
+
+.PHONY: scorecard
+scorecard: ## Run operator-sdk scorecard (basic and olm suites) against the cluster of your kubeconfig (needs operator-sdk).
+	operator-sdk scorecard bundle --selector='suite in (basic,olm)'
+
+.PHONY: build-installer
+build-installer: manifests ## Write dist/install.yaml: the whole operator in one manifest, for kubectl apply.
+	go run ./hack/installer --image $(IMG) --output dist/install.yaml
+
+.PHONY: catalog
+catalog: opm ## Generate and validate the file-based catalog (catalog-source/catalog) from bundle/.
+	hack/catalog.sh $(OPM) mcp-operator $(DEFAULT_CHANNEL) $(VERSION) $(BUNDLE_IMG)
 
 .PHONY: catalog-build
-catalog-build: ## Build the file-based catalog image (not yet: issue 6).
-	@echo "make catalog-build is not built yet: it is the OLM packaging issue (#6)."; exit 1
+catalog-build: opm ## Validate the file-based catalog and build its image (the build needs a container engine).
+	$(OPM) validate catalog-source/catalog
+	$(CONTAINER_TOOL) build -f catalog-source/catalog.Dockerfile -t $(CATALOG_IMG) catalog-source
+
+.PHONY: catalog-push
+catalog-push: ## Push the catalog image.
+	$(CONTAINER_TOOL) push $(CATALOG_IMG)
 
 ##@ Tools
+
+OPM_VERSION ?= v1.65.0
+OPM ?= $(CACHE_DIR)/opm-$(OPM_VERSION)/opm
+
+.PHONY: opm
+opm: $(OPM) ## Build opm (operator-registry) into the cache.
+$(OPM):
+	hack/build-opm.sh $(OPM_VERSION) $(OPM)
 
 .PHONY: controller-gen
 controller-gen: $(CONTROLLER_GEN) ## Build controller-gen into the cache.

@@ -46,41 +46,50 @@ const (
 type MCPServerStatus struct {
 	// ObservedGeneration is the metadata.generation this status describes.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Observed Generation",xDescriptors={"urn:alm:descriptor:text"}
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// DeploymentName is the Deployment the operator owns for this MCPServer.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Deployment",xDescriptors={"urn:alm:descriptor:io.kubernetes:Deployment"}
 	DeploymentName string `json:"deploymentName,omitempty"`
 
 	// ServiceName is the Service the operator owns for this MCPServer.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Service",xDescriptors={"urn:alm:descriptor:io.kubernetes:Service"}
 	ServiceName string `json:"serviceName,omitempty"`
 
 	// Address is where MCP clients connect.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Address"
 	Address *MCPServerAddress `json:"address,omitempty"`
 
 	// ServerInfo is what the server said about itself in the MCP initialize handshake.
 	// Set only after a successful handshake.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Server Info"
 	ServerInfo *MCPServerInfo `json:"serverInfo,omitempty"`
 
 	// Tools is the server's tool inventory from its last successful handshake (ours, beyond the
 	// upstream schema).
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tools"
 	Tools *MCPServerTools `json:"tools,omitempty"`
 
 	// HandshakeRetryCount counts consecutive failed MCP handshakes for this generation.
 	// It returns to 0 after a successful handshake or a spec change.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Handshake Retries",xDescriptors={"urn:alm:descriptor:text"}
 	HandshakeRetryCount int32 `json:"handshakeRetryCount,omitempty"`
 
 	// Replicas is the number of pods the Deployment targets.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Replicas",xDescriptors={"urn:alm:descriptor:text"}
 	Replicas int32 `json:"replicas,omitempty"`
 
 	// ReadyReplicas is the number of the Deployment's pods that are ready.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Ready Replicas",xDescriptors={"urn:alm:descriptor:text"}
 	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// Conditions are the latest observations: Accepted (the spec and its references check out)
@@ -89,6 +98,7 @@ type MCPServerStatus struct {
 	// +optional
 	// +listType=map
 	// +listMapKey=type
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Conditions",xDescriptors={"urn:alm:descriptor:io.kubernetes.conditions"}
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 
@@ -97,6 +107,7 @@ type MCPServerAddress struct {
 	// URL is the cluster-internal MCP endpoint:
 	// http://<name>.<namespace>.svc.<cluster domain>:<port><path>.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="MCP Endpoint",xDescriptors={"urn:alm:descriptor:org.w3:link"}
 	URL string `json:"url,omitempty"`
 }
 
@@ -104,22 +115,27 @@ type MCPServerAddress struct {
 type MCPServerInfo struct {
 	// Name the server reports for itself.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Server Name",xDescriptors={"urn:alm:descriptor:text"}
 	Name string `json:"name,omitempty"`
 
 	// Version the server reports for itself.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Server Version",xDescriptors={"urn:alm:descriptor:text"}
 	Version string `json:"version,omitempty"`
 
 	// ProtocolVersion is the MCP protocol version the server and the operator agreed on.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="MCP Protocol Version",xDescriptors={"urn:alm:descriptor:text"}
 	ProtocolVersion string `json:"protocolVersion,omitempty"`
 
 	// Instructions the server gives clients on how to use it.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Instructions",xDescriptors={"urn:alm:descriptor:text"}
 	Instructions string `json:"instructions,omitempty"`
 
 	// Capabilities the server advertises.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Capabilities"
 	Capabilities *MCPServerCapabilities `json:"capabilities,omitempty"`
 }
 
@@ -127,42 +143,51 @@ type MCPServerInfo struct {
 type MCPServerCapabilities struct {
 	// Tools: the server lists and runs tools.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Offers Tools",xDescriptors={"urn:alm:descriptor:text"}
 	Tools bool `json:"tools,omitempty"`
 
 	// Resources: the server lists and reads resources.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Offers Resources",xDescriptors={"urn:alm:descriptor:text"}
 	Resources bool `json:"resources,omitempty"`
 
 	// Prompts: the server offers prompt templates.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Offers Prompts",xDescriptors={"urn:alm:descriptor:text"}
 	Prompts bool `json:"prompts,omitempty"`
 
 	// Logging: the server sends log messages to clients.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Offers Logging",xDescriptors={"urn:alm:descriptor:text"}
 	Logging bool `json:"logging,omitempty"`
 
 	// Completions: the server completes arguments.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Offers Completions",xDescriptors={"urn:alm:descriptor:text"}
 	Completions bool `json:"completions,omitempty"`
 }
 
 // MCPServerTools summarises the tools an MCP server offers, as listed by tools/list.
 type MCPServerTools struct {
 	// Count is the number of tools the server listed.
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tool Count",xDescriptors={"urn:alm:descriptor:text"}
 	Count int32 `json:"count"`
 
 	// Names are the tool names, sorted; at most 100 are kept.
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tool Names",xDescriptors={"urn:alm:descriptor:text"}
 	Names []string `json:"names,omitempty"`
 
 	// Digest identifies the full tool definitions (names, descriptions, input schemas): it
 	// changes when any tool changes.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tool Definitions Digest",xDescriptors={"urn:alm:descriptor:text"}
 	Digest string `json:"digest,omitempty"`
 
 	// Truncated says the listing stopped at the operator's limits, so Count and Digest cover only
 	// the part that was read.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tool List Truncated",xDescriptors={"urn:alm:descriptor:text"}
 	Truncated bool `json:"truncated,omitempty"`
 }

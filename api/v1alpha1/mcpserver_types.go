@@ -11,31 +11,37 @@ type MCPServerSpec struct {
 	// ExtraLabels are added to the Deployment, its pod template and the Service.
 	// The operator's own keys ("app", "mcp-server") cannot be overridden: those entries are ignored.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Extra Labels",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	ExtraLabels map[string]string `json:"extraLabels,omitempty"`
 
 	// ExtraAnnotations are added to the Deployment, its pod template and the Service.
 	// Keys with the "mcp.x-k8s.io/" prefix are reserved for the operator: they are accepted here,
 	// so existing manifests still apply, but not applied, and the operator says so in an event.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Extra Annotations",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	ExtraAnnotations map[string]string `json:"extraAnnotations,omitempty"`
 
 	// Source says where the MCP server comes from.
 	// +required
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Source"
 	Source Source `json:"source,omitzero"`
 
 	// Config says how the MCP server is configured when it runs: its port and path, arguments,
 	// environment and mounted storage.
 	// +required
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Configuration"
 	Config ServerConfig `json:"config,omitzero"`
 
 	// Runtime says how the MCP server runs: replicas, security, resources and health probes.
 	// When present it must not be empty. Unset, secure defaults apply.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Runtime"
 	Runtime RuntimeConfig `json:"runtime,omitzero"`
 
 	// MCP describes how the server behaves as an MCP server, for example whether it keeps
 	// session state.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="MCP Behaviour"
 	MCP MCPConfig `json:"mcp,omitzero"`
 }
 
@@ -54,10 +60,12 @@ type Source struct {
 	// Type of the source. The only type today is ContainerImage: run the MCP server from the
 	// container image in containerImage.
 	// +required
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Source Type",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:ContainerImage"}
 	Type SourceType `json:"type,omitempty"`
 
 	// ContainerImage is the image to run, when type is ContainerImage.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Container Image"
 	ContainerImage *ContainerImageSource `json:"containerImage,omitempty"`
 }
 
@@ -76,17 +84,20 @@ type ContainerImageSource struct {
 	// +kubebuilder:validation:XValidation:rule=`!self.contains('@') || self.matches('@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:')`,message=`digest algorithm is invalid: it must be a letter followed by letters and digits, optionally joined by '-', '_', '+' or '.', then ':' (for example sha256:)`
 	// +kubebuilder:validation:XValidation:rule=`!self.contains('@') || self.matches('^[^@]*@[^@:]*:[0-9A-Fa-f]*$')`,message=`digest is invalid: the encoded part after the algorithm must contain only hex characters (0-9, a-f, A-F)`
 	// +kubebuilder:validation:XValidation:rule=`!self.contains('@') || self.matches('@[^:]*:.{32,}$')`,message=`digest is invalid: the encoded part after the algorithm must be at least 32 characters`
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Image Reference",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:text"}
 	Ref string `json:"ref,omitempty"`
 
 	// PullPolicy says when the kubelet pulls the image: Always, IfNotPresent or Never.
 	// Unset, Kubernetes decides (Always for a :latest tag, IfNotPresent otherwise).
 	// +optional
 	// +kubebuilder:validation:Enum=Always;IfNotPresent;Never
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Image Pull Policy",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:imagePullPolicy","urn:alm:descriptor:com.tectonic.ui:advanced"}
 	PullPolicy corev1.PullPolicy `json:"pullPolicy,omitempty"`
 
 	// ImagePullSecrets name Secrets in the MCPServer's namespace that hold credentials for
 	// pulling the image from a private registry.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Image Pull Secrets",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }
 
@@ -97,6 +108,7 @@ type ServerConfig struct {
 	// +required
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Port",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:number"}
 	Port int32 `json:"port,omitempty"`
 
 	// Path is the HTTP path of the MCP endpoint (Streamable HTTP or SSE), appended to the
@@ -111,23 +123,27 @@ type ServerConfig struct {
 	// +kubebuilder:validation:XValidation:rule="!self.contains('?')",message="path must not contain '?': a query string does not belong in the path"
 	// +kubebuilder:validation:XValidation:rule="!self.contains('#')",message="path must not contain '#': a fragment does not belong in the path"
 	// +kubebuilder:validation:XValidation:rule=`!self.contains('\n') && !self.contains('\r') && !self.contains('\t')`,message="path must not contain newlines, carriage returns or tabs"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="MCP Path",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:text"}
 	Path string `json:"path,omitempty"`
 
 	// Arguments are the container's arguments, for example ["--config", "/etc/mcp-config/config.toml"].
 	// Unset, the image's default arguments apply. Empty strings are not allowed.
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="self.all(arg, arg.size() > 0)",message="arguments must not contain empty strings"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Arguments"
 	Arguments []string `json:"arguments,omitempty"`
 
 	// Env sets environment variables in the MCP server container, with the full Kubernetes
 	// EnvVar API (valueFrom secretKeyRef and configMapKeyRef included). Referenced ConfigMaps
 	// and Secrets must exist, unless marked optional.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Environment Variables",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	Env []corev1.EnvVar `json:"env,omitempty"`
 
 	// EnvFrom fills environment variables from every key of a ConfigMap or Secret. Referenced
 	// ConfigMaps and Secrets must exist, unless marked optional.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Environment From",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	EnvFrom []corev1.EnvFromSource `json:"envFrom,omitempty"`
 
 	// Storage mounts ConfigMaps, Secrets and EmptyDirs into the container, one item per mount
@@ -138,6 +154,7 @@ type ServerConfig struct {
 	// +kubebuilder:validation:MaxItems=64
 	// +listType=map
 	// +listMapKey=path
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Storage Mounts"
 	Storage []StorageMount `json:"storage,omitempty"`
 }
 
@@ -163,16 +180,19 @@ type StorageMount struct {
 	// +kubebuilder:validation:MaxLength=4096
 	// +kubebuilder:validation:XValidation:rule="self.startsWith('/')",message="path must be absolute (start with '/')"
 	// +kubebuilder:validation:XValidation:rule="!self.contains(':')",message="path must not contain ':'"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Mount Path",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:text"}
 	Path string `json:"path,omitempty"`
 
 	// Permissions of the mount: ReadOnly (the default, for every source type), ReadWrite, or
 	// RecursiveReadOnly (the mount and every mount below it read-only).
 	// +optional
 	// +kubebuilder:default=ReadOnly
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Mount Permissions",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:ReadOnly","urn:alm:descriptor:com.tectonic.ui:select:ReadWrite","urn:alm:descriptor:com.tectonic.ui:select:RecursiveReadOnly"}
 	Permissions MountPermissions `json:"permissions,omitempty"`
 
 	// Source of the volume: a ConfigMap, a Secret or an EmptyDir.
 	// +required
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Volume Source"
 	Source StorageSource `json:"source,omitzero"`
 }
 
@@ -196,18 +216,22 @@ const (
 type StorageSource struct {
 	// Type of the volume: ConfigMap, Secret or EmptyDir.
 	// +required
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Volume Type",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:ConfigMap","urn:alm:descriptor:com.tectonic.ui:select:Secret","urn:alm:descriptor:com.tectonic.ui:select:EmptyDir"}
 	Type StorageType `json:"type,omitempty"`
 
 	// ConfigMap to mount, when type is ConfigMap (the Kubernetes ConfigMapVolumeSource).
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="ConfigMap"
 	ConfigMap *corev1.ConfigMapVolumeSource `json:"configMap,omitempty"`
 
 	// Secret to mount, when type is Secret (the Kubernetes SecretVolumeSource).
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Secret"
 	Secret *corev1.SecretVolumeSource `json:"secret,omitempty"`
 
 	// EmptyDir to mount, when type is EmptyDir (the Kubernetes EmptyDirVolumeSource).
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="EmptyDir"
 	EmptyDir *corev1.EmptyDirVolumeSource `json:"emptyDir,omitempty"`
 }
 
@@ -218,19 +242,23 @@ type RuntimeConfig struct {
 	// which is a healthy state (Ready=True, reason ScaledToZero).
 	// +optional
 	// +kubebuilder:validation:Minimum=0
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Replicas",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:podCount"}
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// Security holds the service account and security contexts of the MCP server pods.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Security"
 	Security SecurityConfig `json:"security,omitzero"`
 
 	// Resources are the container's CPU and memory requests and limits.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Resources",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:resourceRequirements"}
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
 	// Health holds the container's liveness and readiness probes. When present it must not be
 	// empty. Without a readiness probe the operator adds a TCP probe on config.port.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Health Probes",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	Health HealthConfig `json:"health,omitzero"`
 }
 
@@ -244,14 +272,17 @@ type SecurityConfig struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:XValidation:rule="self == '' || !format.dns1123Subdomain().validate(self).hasValue()",message="serviceAccountName must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Service Account",xDescriptors={"urn:alm:descriptor:io.kubernetes:ServiceAccount"}
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
 
 	// PodSecurityContext replaces the operator's pod-level security context when set.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Pod Security Context",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	PodSecurityContext *corev1.PodSecurityContext `json:"podSecurityContext,omitempty"`
 
 	// SecurityContext replaces the operator's container-level security context when set.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Container Security Context",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	SecurityContext *corev1.SecurityContext `json:"securityContext,omitempty"`
 }
 
@@ -261,11 +292,13 @@ type SecurityConfig struct {
 type HealthConfig struct {
 	// LivenessProbe restarts the container when it fails. Unset, there is none.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Liveness Probe",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	LivenessProbe *corev1.Probe `json:"livenessProbe,omitempty"`
 
 	// ReadinessProbe decides when a pod receives traffic. Unset, the operator adds a TCP probe
 	// on config.port.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Readiness Probe",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
 	ReadinessProbe *corev1.Probe `json:"readinessProbe,omitempty"`
 }
 
@@ -275,6 +308,7 @@ type MCPConfig struct {
 	// (Service sessionAffinity None). False or unset, a client sticks to one pod
 	// (sessionAffinity ClientIP), because MCP sessions usually live in one process.
 	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Stateless",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:booleanSwitch"}
 	Stateless *bool `json:"stateless,omitempty"`
 }
 
@@ -285,6 +319,7 @@ type MCPConfig struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=mcps
+// +operator-sdk:csv:customresourcedefinitions:displayName="MCP Server",resources={{Deployment,v1},{Service,v1},{NetworkPolicy,v1},{Route,v1}}
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Accepted",type=string,JSONPath=`.status.conditions[?(@.type=="Accepted")].status`
 // +kubebuilder:printcolumn:name="Image",type=string,JSONPath=`.spec.source.containerImage.ref`
