@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -177,4 +178,25 @@ func ReadManifests(t testing.TB, path string) []*unstructured.Unstructured {
 		objs = append(objs, obj)
 	}
 	return objs
+}
+
+// CheckRestricted fails the test unless a pod spec meets the restricted Pod Security Standard
+// the way the operator promises: non-root, seccomp RuntimeDefault, no privilege escalation,
+// read-only root filesystem, all capabilities dropped, and no fixed user ID (which OpenShift's
+// restricted-v2 SCC would reject).
+func CheckRestricted(t testing.TB, pod corev1.PodSpec) {
+	t.Helper()
+	psc := pod.SecurityContext
+	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.SeccompProfile == nil ||
+		psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault || psc.RunAsUser != nil || psc.FSGroup != nil {
+		t.Errorf("pod security context %+v", psc)
+	}
+	for _, c := range pod.Containers {
+		sc := c.SecurityContext
+		if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation || sc.ReadOnlyRootFilesystem == nil ||
+			!*sc.ReadOnlyRootFilesystem || sc.Capabilities == nil || len(sc.Capabilities.Drop) != 1 || sc.Capabilities.Drop[0] != "ALL" ||
+			sc.RunAsUser != nil {
+			t.Errorf("container %s security context %+v", c.Name, sc)
+		}
+	}
 }

@@ -209,27 +209,7 @@ func TestInstallManifestAppliesWithRestrictedManager(t *testing.T) {
 	if err := env.Client.Get(ctx, client.ObjectKeyFromObject(deployment), d); err != nil {
 		t.Fatal(err)
 	}
-	checkRestricted(t, d)
-}
-
-// checkRestricted checks a manager Deployment for the restricted Pod Security settings.
-func checkRestricted(t *testing.T, d *appsv1.Deployment) {
-	t.Helper()
-	pod := d.Spec.Template.Spec
-	if pod.SecurityContext == nil || pod.SecurityContext.RunAsNonRoot == nil || !*pod.SecurityContext.RunAsNonRoot ||
-		pod.SecurityContext.SeccompProfile == nil || pod.SecurityContext.SeccompProfile.Type != "RuntimeDefault" {
-		t.Errorf("pod security context %+v", pod.SecurityContext)
-	}
-	for _, c := range pod.Containers {
-		sc := c.SecurityContext
-		if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation || sc.ReadOnlyRootFilesystem == nil ||
-			!*sc.ReadOnlyRootFilesystem || sc.Capabilities == nil || len(sc.Capabilities.Drop) != 1 || sc.Capabilities.Drop[0] != "ALL" {
-			t.Errorf("container %s security context %+v", c.Name, sc)
-		}
-		if sc != nil && sc.RunAsUser != nil {
-			t.Errorf("container %s fixes runAsUser, which OpenShift's restricted SCC rejects", c.Name)
-		}
-	}
+	testenv.CheckRestricted(t, d.Spec.Template.Spec)
 }
 
 func examples(t *testing.T, csv *operatorsv1alpha1.ClusterServiceVersion) []*unstructured.Unstructured {

@@ -1,0 +1,162 @@
+// Package helm checks the Helm chart that installs the operator: it renders, applies to a real
+// API server, and its admin values reach the objects the operator renders for MCP servers.
+package helm
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/yaml"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/controllers"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+const namespace = "mcp-operator-system"
+
+// helmTemplate renders the install chart as `helm template mcp-operator helm-charts/mcp-operator
+// -n mcp-operator-system -f values` would.
+func helmTemplate(t *testing.T, valuesYAML string) []*unstructured.Unstructured {
+	t.Helper()
+	chrt, err := loader.Load(filepath.Join(testenv.RepoRoot(), "helm-charts", "mcp-operator"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]any{}
+	if err := yaml.Unmarshal([]byte(valuesYAML), &values); err != nil {
+		t.Fatal(err)
+	}
+	renderValues, err := chartutil.ToRenderValues(chrt, values, chartutil.ReleaseOptions{Name: "mcp-operator", Namespace: namespace, IsInstall: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifests, err := engine.Render(chrt, renderValues)
+	if err != nil {
+		t.Fatalf("rendering the chart: %v", err)
+	}
+	files := make([]string, 0, len(manifests))
+	for f := range manifests {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	var objs []*unstructured.Unstructured
+	for _, f := range files {
+		for _, doc := range strings.Split(manifests[f], "\n---") {
+			obj := map[string]any{}
+			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if len(obj) > 0 {
+				objs = append(objs, &unstructured.Unstructured{Object: obj})
+			}
+		}
+	}
+	return objs
+}
+
+// TestInstallChartAppliesAndCarriesAdminValues installs the chart's objects on a real API server
+// with an admin override, checks the manager Deployment, and renders an MCP server with the
+// admin values the chart wrote, as the operator would.
+func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
+	env, err := testenv.Start(testenv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = env.Stop() }()
+	ctx := context.Background()
+	if err := env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
+		t.Fatal(err)
+	}
+	objs := helmTemplate(t, "mcpServerOverrides: {nodeSelector: {pool: mcp}}\nmcpServerDefaults: {replicas: 2}\n")
+	for _, obj := range objs {
+		if err := env.Client.Create(ctx, obj); err != nil {
+			t.Fatalf("creating %s %s: %v", obj.GetKind(), obj.GetName(), err)
+		}
+	}
+
+	d := &appsv1.Deployment{}
+	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "mcp-operator-controller-manager"}, d); err != nil {
+		t.Fatal(err)
+	}
+	testenv.CheckRestricted(t, d.Spec.Template.Spec)
+	if got := d.Spec.Template.Spec.Containers[0].Image; got != "quay.io/mcp-operator/mcp-operator:v0.1.0" {
+		t.Errorf("manager image %s", got)
+	}
+
+	renderer, err := render.NewRenderer(helmcharts.MCPServer, helmcharts.MCPServerDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := controllers.NewAdminValues(types.NamespacedName{Namespace: namespace, Name: "mcp-operator-values"}, env.Client, renderer.CheckAdminValues)
+	if _, err := admin.Load(ctx); err != nil {
+		t.Fatalf("the operator cannot use the admin values the chart wrote: %v", err)
+	}
+	values, _ := admin.Snapshot()
+	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "team-a"}}
+	server.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
+		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/example/weather:1.0"}}
+	server.Spec.Config.Port = 8080
+	rendered, err := renderer.Render(render.Request{Server: server, Admin: values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range rendered {
+		if dep, ok := o.(*appsv1.Deployment); ok {
+			if dep.Spec.Template.Spec.NodeSelector["pool"] != "mcp" || *dep.Spec.Replicas != 2 {
+				t.Errorf("the helm values did not reach the MCP server: nodeSelector %v replicas %d", dep.Spec.Template.Spec.NodeSelector, *dep.Spec.Replicas)
+			}
+		}
+	}
+}
+
+// TestInstallChartScopesRBACToWatchedNamespaces: with watchNamespaces, the manager's rules are
+// Roles in those namespaces and the operator's own, and nothing cluster-wide.
+func TestInstallChartScopesRBACToWatchedNamespaces(t *testing.T) {
+	objs := helmTemplate(t, "watchNamespaces: [team-a, team-b]\n")
+	roles := map[string]bool{}
+	for _, obj := range objs {
+		switch {
+		case obj.GetKind() == "Role" && obj.GetName() == "mcp-operator-manager-role":
+			roles[obj.GetNamespace()] = true
+		case obj.GetKind() == "ClusterRole" && obj.GetName() == "mcp-operator-manager-role":
+			t.Error("a ClusterRole grants the manager's rules cluster-wide although watchNamespaces is set")
+		case obj.GetKind() == "Deployment":
+			env := obj.Object["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)["env"]
+			if !strings.Contains(toJSON(t, env), `"team-a,team-b"`) {
+				t.Errorf("WATCH_NAMESPACE not set from watchNamespaces: %s", toJSON(t, env))
+			}
+		}
+	}
+	for _, ns := range []string{"team-a", "team-b", namespace} {
+		if !roles[ns] {
+			t.Errorf("no manager Role in %s", ns)
+		}
+	}
+}
+
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	raw, err := yaml.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(js)
+}
