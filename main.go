@@ -21,6 +21,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	routev1 "github.com/openshift/api/route/v1"
+
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
@@ -117,6 +119,9 @@ func newScheme() (*runtime.Scheme, error) {
 		return nil, err
 	}
 	if err := mcpv1alpha1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := routev1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
 	return scheme, nil

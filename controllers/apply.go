@@ -28,7 +28,7 @@ const appliedHashAnnotation = "mcp.x-k8s.io/applied-hash"
 // objects the chart no longer renders. An object of the same name that this MCPServer does not
 // own is never taken over: it is returned as a conflict for the user to resolve. An object
 // already as rendered is not written at all.
-func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1alpha1.MCPServer, objs []client.Object) ([]string, error) {
+func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1alpha1.MCPServer, objs, managed []client.Object) ([]string, error) {
 	var conflicts []string
 	rendered := map[schema.GroupVersionKind]bool{}
 	for _, obj := range objs {
@@ -52,7 +52,7 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1alp
 	if len(conflicts) > 0 {
 		return conflicts, nil
 	}
-	return nil, r.prune(ctx, server, rendered)
+	return nil, r.prune(ctx, server, rendered, managed)
 }
 
 // applyObject applies one object unless it is already as rendered, and returns a conflict
@@ -110,8 +110,8 @@ func (r *MCPServerReconciler) getExisting(ctx context.Context, obj client.Object
 
 // prune deletes the managed objects of kinds the chart did not render this time (for example a
 // NetworkPolicy an admin turned off), if this MCPServer owns them.
-func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1alpha1.MCPServer, rendered map[schema.GroupVersionKind]bool) error {
-	for _, obj := range managedTypes() {
+func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1alpha1.MCPServer, rendered map[schema.GroupVersionKind]bool, managed []client.Object) error {
+	for _, obj := range managed {
 		gvk, err := apiutil.GVKForObject(obj, r.Scheme)
 		if err != nil {
 			return err

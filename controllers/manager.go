@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -37,6 +38,9 @@ type Options struct {
 	EventSource string
 	// WatchNamespaces limits the operator to these namespaces; empty means all.
 	WatchNamespaces []string
+	// RouteAPIRecheck is how often, at most, discovery is asked again for the Route API while an
+	// MCPServer wants a Route that the cluster did not serve (default 1m).
+	RouteAPIRecheck time.Duration
 }
 
 // CacheOptions restricts the manager's cache to what the operator manages: Deployments,
@@ -89,6 +93,13 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 		return err
 	}
 	admin := NewAdminValues(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
+	discoveryClient, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
+	if err != nil {
+		return err
+	}
+	if o.RouteAPIRecheck <= 0 {
+		o.RouteAPIRecheck = time.Minute
+	}
 	loadAdminValuesAtStart(ctx, admin)
 	source := o.EventSource
 	if source == "" {
@@ -103,6 +114,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 		Admin:         admin,
 		Handshakes:    NewHandshakeScheduler(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain: o.ClusterDomain,
+		Platform:      NewPlatform(discoveryClient, o.RouteAPIRecheck),
 		watched:       o.WatchNamespaces,
 	}
 	if r.ClusterDomain == "" {

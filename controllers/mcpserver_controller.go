@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	routev1 "github.com/openshift/api/route/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -45,6 +46,8 @@ type MCPServerReconciler struct {
 	Handshakes *HandshakeScheduler
 	// ClusterDomain is the DNS suffix of Services, for status.address.url.
 	ClusterDomain string
+	// Platform tells whether the cluster serves OpenShift Routes.
+	Platform *Platform
 
 	refs *referenceReader
 	// watched are the namespaces the operator serves; empty means all.
@@ -58,6 +61,9 @@ type MCPServerReconciler struct {
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=route.openshift.io,resources=routes,verbs=get;list;watch;create;update;patch;delete
+// Setting spec.host on a Route needs this on OpenShift.
+// +kubebuilder:rbac:groups=route.openshift.io,resources=routes/custom-host,verbs=create
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=configmaps;secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
@@ -82,7 +88,8 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		log.FromContext(ctx).Info("waiting for valid admin values before rendering", "configmap", r.Admin.Key())
 		return ctrl.Result{RequeueAfter: adminValuesRetry}, nil
 	}
-	obs := status.Observation{Generation: server.Generation, Address: r.address(server)}
+	obs := status.Observation{Generation: server.Generation, Address: r.address(server),
+		Exposure: status.Exposure{Wanted: wantsRoute(server), Path: endpointPath(server)}}
 
 	// 2. Validate what the spec references. Nothing is rolled out for a spec that cannot work.
 	check, err := r.validate(ctx, server)
@@ -94,8 +101,9 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return r.finish(ctx, server, obs, "invalid")
 	}
 
-	// 3. Render the chart: spec + admin values -> objects.
-	objs, err := r.render(server, check.configHash, admin)
+	// 3. Render the chart: spec + admin values -> objects (a Route only where Routes exist).
+	routes := r.Platform.Routes(wantsRoute(server))
+	objs, err := r.render(server, check.configHash, admin, routes)
 	if err != nil {
 		r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
 			"the operator could not render this server's objects; running objects are left as they are: %v", err)
@@ -103,7 +111,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 
 	// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
-	conflicts, err := r.applyObjects(ctx, server, objs)
+	conflicts, err := r.applyObjects(ctx, server, objs, managedTypes(routes))
 	if err != nil {
 		return r.failed("apply_error", err)
 	}
@@ -112,6 +120,10 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return r.finish(ctx, server, obs, "conflict")
 	}
 	obs.DeploymentName, obs.ServiceName = server.Name, server.Name
+	obs.Exposure, err = r.readExposure(ctx, server, routes)
+	if err != nil {
+		return r.failed("error", err)
+	}
 
 	// 5. Read the Deployment's availability and, when it has none, what its pods suffer from.
 	obs.Workload, err = r.readWorkload(ctx, server, desiredReplicas(objs))
@@ -130,7 +142,12 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 
 	// 7. Write status, only if it changed.
-	return r.finish(ctx, server, obs, "")
+	result, err := r.finish(ctx, server, obs, "")
+	if wantsRoute(server) && !routes {
+		// Look for the Route API again later: it may yet appear (an upgrade, a CRD installed).
+		result.RequeueAfter = r.Platform.recheck
+	}
+	return result, err
 }
 
 // validate checks the MCPServer's name and the ConfigMaps and Secrets it references.
@@ -153,19 +170,27 @@ func nameProblems(name string) []string {
 }
 
 // render renders the chart for the server and times it.
-func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash string, admin render.AdminValues) ([]client.Object, error) {
+func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash string, admin render.AdminValues, routes bool) ([]client.Object, error) {
 	start := time.Now()
 	defer func() { renderDuration.Observe(time.Since(start).Seconds()) }()
-	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin})
+	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin, Capabilities: render.Capabilities(routes)})
 }
 
 // address is the cluster-internal MCP endpoint of the server's Service.
 func (r *MCPServerReconciler) address(server *mcpv1alpha1.MCPServer) string {
-	path := server.Spec.Config.Path
-	if path == "" {
-		path = "/mcp"
+	return fmt.Sprintf("http://%s.%s.svc.%s:%d%s", server.Name, server.Namespace, r.ClusterDomain, server.Spec.Config.Port, endpointPath(server))
+}
+
+// endpointPath is the HTTP path of the MCP endpoint (the API defaults it to /mcp).
+func endpointPath(server *mcpv1alpha1.MCPServer) string {
+	if server.Spec.Config.Path == "" {
+		return "/mcp"
 	}
-	return fmt.Sprintf("http://%s.%s.svc.%s:%d%s", server.Name, server.Namespace, r.ClusterDomain, server.Spec.Config.Port, path)
+	return server.Spec.Config.Path
+}
+
+func wantsRoute(server *mcpv1alpha1.MCPServer) bool {
+	return server.Spec.Expose != nil && server.Spec.Expose.Route != nil
 }
 
 // finish writes the status the observation implies and counts the outcome.
@@ -201,7 +226,12 @@ func desiredReplicas(objs []client.Object) int32 {
 	return 1
 }
 
-// managedTypes are the Go types of the kinds the chart renders, for watches and pruning.
-func managedTypes() []client.Object {
-	return []client.Object{&appsv1.Deployment{}, &corev1.Service{}, &networkingv1.NetworkPolicy{}}
+// managedTypes are the Go types of the kinds the chart renders, for watches and pruning; Routes
+// only where the cluster serves them.
+func managedTypes(routes bool) []client.Object {
+	types := []client.Object{&appsv1.Deployment{}, &corev1.Service{}, &networkingv1.NetworkPolicy{}}
+	if routes {
+		types = append(types, &routev1.Route{})
+	}
+	return types
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	routev1 "github.com/openshift/api/route/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -50,16 +51,28 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		// Status writes do not change the generation; only spec changes need a reconcile.
 		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrentReconciles})
-	for _, owned := range managedTypes() {
+	for _, owned := range managedTypes(false) {
 		b = b.Owns(owned)
 	}
-	return b.
+	c, err := b.
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(serverOfPod)).
 		WatchesMetadata(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ConfigMap))).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.Secret))).
 		WatchesRawSource(source.Channel(r.Handshakes.Results(), &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{})).
 		WatchesRawSource(source.Channel(adminChanged, handler.EnqueueRequestsFromMapFunc(r.allServers))).
-		Complete(r)
+		Build(r)
+	if err != nil {
+		return err
+	}
+	// Routes are watched once the cluster is seen to serve them, at start-up or later.
+	r.Platform.OnRoutes(func() {
+		src := source.Kind(mgr.GetCache(), &routev1.Route{}, handler.TypedEnqueueRequestForOwner[*routev1.Route](
+			mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner()))
+		if err := c.Watch(src); err != nil {
+			ctrl.Log.WithName("platform").Error(err, "watching Routes")
+		}
+	})
+	return nil
 }
 
 // serverOfPod maps a pod to the MCPServer it runs for, by the chart's selector label.

@@ -93,7 +93,8 @@ func startOperator(ctx context.Context) (<-chan struct{}, error) {
 		Handshakes: controllers.HandshakeOptions{
 			Workers: 4, Interval: time.Second, InitialBackoff: 200 * time.Millisecond, MaxBackoff: time.Second,
 		},
-		Probe: mcpprobe.Config{Timeout: 2 * time.Second, Resolver: resolver},
+		Probe:           mcpprobe.Config{Timeout: 2 * time.Second, Resolver: resolver},
+		RouteAPIRecheck: 500 * time.Millisecond,
 	})
 	if err != nil {
 		return nil, err

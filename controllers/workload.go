@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 
+	routev1 "github.com/openshift/api/route/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -44,4 +45,22 @@ func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alp
 	}
 	w.PodProblems = status.PodProblems(pods.Items)
 	return w, nil
+}
+
+// readExposure reads the server's Route, when one is wanted and the cluster serves Routes.
+func (r *MCPServerReconciler) readExposure(ctx context.Context, server *mcpv1alpha1.MCPServer, routes bool) (status.Exposure, error) {
+	e := status.Exposure{Wanted: wantsRoute(server), APIAvailable: routes, Path: endpointPath(server)}
+	if !e.Wanted || !routes {
+		return e, nil
+	}
+	route := &routev1.Route{}
+	if err := r.Get(ctx, client.ObjectKeyFromObject(server), route); apierrors.IsNotFound(err) {
+		return e, nil
+	} else if err != nil {
+		return e, err
+	}
+	if ownedBy(route, server) {
+		e.Route = route
+	}
+	return e, nil
 }

@@ -11,6 +11,21 @@ const (
 	// ConditionReady is True only when the Deployment is available and the server answered an
 	// MCP initialize handshake (or is scaled to zero on purpose).
 	ConditionReady = "Ready"
+	// ConditionExposed reports the Route that spec.expose.route asks for (ours); absent when no
+	// exposure is asked for.
+	ConditionExposed = "Exposed"
+)
+
+// Reasons of the Exposed condition.
+const (
+	// ReasonRouteAdmitted (True): a router admitted the Route; status.address.externalURL is set.
+	ReasonRouteAdmitted = "Admitted"
+	// ReasonRoutePending (Unknown): the Route exists and no router has answered yet.
+	ReasonRoutePending = "AwaitingAdmission"
+	// ReasonRouteRejected (False): the router rejected the Route; the message says why.
+	ReasonRouteRejected = "RouteRejected"
+	// ReasonRouteAPIUnavailable (False): the cluster does not serve route.openshift.io/v1.
+	ReasonRouteAPIUnavailable = "RouteAPIUnavailable"
 )
 
 // Reasons of the Accepted condition.
@@ -109,6 +124,12 @@ type MCPServerAddress struct {
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="MCP Endpoint",xDescriptors={"urn:alm:descriptor:org.w3:link"}
 	URL string `json:"url,omitempty"`
+
+	// ExternalURL is the MCP endpoint outside the cluster, through the admitted Route
+	// (https://<host><path>); set only while spec.expose.route is and a router admitted it.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="External MCP Endpoint",xDescriptors={"urn:alm:descriptor:org.w3:link"}
+	ExternalURL string `json:"externalURL,omitempty"`
 }
 
 // MCPServerInfo is the server's identity and capabilities from the MCP initialize result.

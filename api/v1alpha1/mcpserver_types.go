@@ -43,6 +43,74 @@ type MCPServerSpec struct {
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="MCP Behaviour"
 	MCP MCPConfig `json:"mcp,omitzero"`
+
+	// Expose makes the server reachable from outside the cluster (ours, beyond the upstream
+	// schema). Unset, the server is reachable inside the cluster only, at status.address.url.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Expose"
+	Expose *ExposeConfig `json:"expose,omitempty"`
+}
+
+// ExposeConfig says how the server is reached from outside the cluster.
+// +kubebuilder:validation:MinProperties=1
+type ExposeConfig struct {
+	// Route exposes the server through an OpenShift Route, when the cluster serves the Route API
+	// (route.openshift.io/v1). Elsewhere the Exposed condition says it is not possible.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="OpenShift Route"
+	Route *RouteExposure `json:"route,omitempty"`
+}
+
+// RouteExposure configures the OpenShift Route that exposes the server.
+// +kubebuilder:validation:XValidation:rule="!has(self.path) || !has(self.tls) || !has(self.tls.termination) || self.tls.termination != 'passthrough'",message="a passthrough Route cannot have a path: the router does not terminate TLS, so it cannot see the path"
+// +kubebuilder:validation:XValidation:rule="!has(self.tls) || !has(self.tls.termination) || self.tls.termination != 'passthrough' || !has(self.tls.insecureEdgeTerminationPolicy) || self.tls.insecureEdgeTerminationPolicy != 'Allow'",message="a passthrough Route cannot allow plain HTTP: insecureEdgeTerminationPolicy must be None or Redirect"
+type RouteExposure struct {
+	// Host is the external host name, a DNS-1123 subdomain. Empty, the router assigns one.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="!format.dns1123Subdomain().validate(self).hasValue()",message="host must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Host",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:text"}
+	Host string `json:"host,omitempty"`
+
+	// Path restricts the Route to requests under this path, for example /mcp. Empty, the Route
+	// takes every path of its host. Not allowed with passthrough termination.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('/')",message="path must start with '/'"
+	// +kubebuilder:validation:XValidation:rule="!self.contains(' ') && !self.contains('?') && !self.contains('#')",message="path must not contain spaces, '?' or '#'"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Path",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:text"}
+	Path string `json:"path,omitempty"`
+
+	// TLS configures how the router handles TLS. Unset: edge termination, plain HTTP redirected
+	// to HTTPS.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="TLS"
+	TLS *RouteTLS `json:"tls,omitempty"`
+
+	// Annotations are added to the Route, for the router (for example
+	// haproxy.router.openshift.io/timeout for long-lived MCP streams).
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Route Annotations",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// RouteTLS configures the router's TLS handling for the server's Route.
+type RouteTLS struct {
+	// Termination is where TLS ends: edge (at the router, the default), reencrypt (at the router,
+	// then again to the pod), or passthrough (at the pod; the server must serve TLS itself).
+	// +optional
+	// +kubebuilder:default=edge
+	// +kubebuilder:validation:Enum=edge;reencrypt;passthrough
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="TLS Termination",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:edge","urn:alm:descriptor:com.tectonic.ui:select:reencrypt","urn:alm:descriptor:com.tectonic.ui:select:passthrough"}
+	Termination string `json:"termination,omitempty"`
+
+	// InsecureEdgeTerminationPolicy says what happens to plain HTTP requests: Redirect (to
+	// HTTPS, the default), None (refused), or Allow (served; not with passthrough).
+	// +optional
+	// +kubebuilder:default=Redirect
+	// +kubebuilder:validation:Enum=Redirect;None;Allow
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Insecure Traffic",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:Redirect","urn:alm:descriptor:com.tectonic.ui:select:None","urn:alm:descriptor:com.tectonic.ui:select:Allow"}
+	InsecureEdgeTerminationPolicy string `json:"insecureEdgeTerminationPolicy,omitempty"`
 }
 
 // SourceType names a kind of MCP server source.
@@ -327,6 +395,7 @@ type MCPConfig struct {
 // +kubebuilder:printcolumn:name="Address",type=string,JSONPath=`.status.address.url`
 // +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Tools",type=integer,priority=1,JSONPath=`.status.tools.count`
+// +kubebuilder:printcolumn:name="External URL",type=string,priority=1,JSONPath=`.status.address.externalURL`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type MCPServer struct {
 	metav1.TypeMeta `json:",inline"`

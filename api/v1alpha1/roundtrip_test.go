@@ -134,7 +134,8 @@ func TestStatusRoundTrip(t *testing.T) {
 		ObservedGeneration: 1,
 		DeploymentName:     "status-round-trip",
 		ServiceName:        "status-round-trip",
-		Address:            &mcpv1alpha1.MCPServerAddress{URL: "http://status-round-trip.default.svc.cluster.local:8080/mcp"},
+		Address: &mcpv1alpha1.MCPServerAddress{URL: "http://status-round-trip.default.svc.cluster.local:8080/mcp",
+			ExternalURL: "https://status-round-trip.apps.example.com/mcp"},
 		ServerInfo: &mcpv1alpha1.MCPServerInfo{
 			Name: "example", Version: "1.0.0", ProtocolVersion: "2025-06-18", Instructions: "Use the tools.",
 			Capabilities: &mcpv1alpha1.MCPServerCapabilities{Tools: true, Resources: true, Prompts: true, Logging: true, Completions: true},
@@ -142,9 +143,11 @@ func TestStatusRoundTrip(t *testing.T) {
 		HandshakeRetryCount: 2,
 		Replicas:            1,
 		ReadyReplicas:       1,
+		Tools:               &mcpv1alpha1.MCPServerTools{Count: 2, Names: []string{"a", "b"}, Digest: "sha256:00", Truncated: true},
 		Conditions: []metav1.Condition{
 			{Type: mcpv1alpha1.ConditionAccepted, Status: metav1.ConditionTrue, Reason: mcpv1alpha1.ReasonValid, Message: "ok", ObservedGeneration: 1, LastTransitionTime: now},
 			{Type: mcpv1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: mcpv1alpha1.ReasonAvailable, Message: "ok", ObservedGeneration: 1, LastTransitionTime: now},
+			{Type: mcpv1alpha1.ConditionExposed, Status: metav1.ConditionTrue, Reason: mcpv1alpha1.ReasonRouteAdmitted, Message: "ok", ObservedGeneration: 1, LastTransitionTime: now},
 		},
 	}
 	server.Status = status

@@ -97,6 +97,11 @@ func TestMCPServerValidation(t *testing.T) {
 			patch: `{source: {containerImage: {pullPolicy: IfNotPresent, imagePullSecrets: [{name: quay-creds}]}}}`,
 		},
 
+		"route with every field": {
+			patch: `{expose: {route: {host: mcp.apps.example.com, path: /mcp, tls: {termination: reencrypt, insecureEdgeTerminationPolicy: None}, annotations: {a: b}}}}`,
+		},
+		"route with defaults": {patch: `{expose: {route: {}}}`},
+
 		// Rejected: required fields and enums.
 		"no source": {
 			patch:  `{source: null}`,
@@ -290,6 +295,32 @@ func TestMCPServerValidation(t *testing.T) {
 		"unknown storage permissions": {
 			patch:  `{config: {storage: [{path: /tmp, permissions: WriteOnly, source: {type: EmptyDir, emptyDir: {}}}]}}`,
 			reject: []rejection{{"spec.config.storage[0].permissions", `Unsupported value: "WriteOnly"`}},
+		},
+
+		// Rejected: exposure.
+		"empty expose": {
+			patch:  `{expose: {}}`,
+			reject: []rejection{{"spec.expose", "should have at least 1 properties"}},
+		},
+		"passthrough route with a path": {
+			patch:  `{expose: {route: {path: /mcp, tls: {termination: passthrough}}}}`,
+			reject: []rejection{{"spec.expose.route", "a passthrough Route cannot have a path"}},
+		},
+		"passthrough route allowing plain HTTP": {
+			patch:  `{expose: {route: {tls: {termination: passthrough, insecureEdgeTerminationPolicy: Allow}}}}`,
+			reject: []rejection{{"spec.expose.route", "a passthrough Route cannot allow plain HTTP"}},
+		},
+		"route host that is not a DNS name": {
+			patch:  `{expose: {route: {host: "MCP_Server.example.com"}}}`,
+			reject: []rejection{{"spec.expose.route.host", "host must be a DNS-1123 subdomain"}},
+		},
+		"route path without a slash": {
+			patch:  `{expose: {route: {path: mcp}}}`,
+			reject: []rejection{{"spec.expose.route.path", "path must start with '/'"}},
+		},
+		"unknown TLS termination": {
+			patch:  `{expose: {route: {tls: {termination: mutual}}}}`,
+			reject: []rejection{{"spec.expose.route.tls.termination", `Unsupported value: "mutual"`}},
 		},
 
 		// Rejected: runtime.

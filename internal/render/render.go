@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	routev1 "github.com/openshift/api/route/v1"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -38,6 +39,20 @@ var ManagedKinds = []schema.GroupVersionKind{
 	appsv1.SchemeGroupVersion.WithKind("Deployment"),
 	corev1.SchemeGroupVersion.WithKind("Service"),
 	networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"),
+	routev1.GroupVersion.WithKind("Route"),
+}
+
+// RouteAPIVersion is the capability that tells the chart the cluster serves Routes.
+const RouteAPIVersion = "route.openshift.io/v1/Route"
+
+// Capabilities describes a cluster to the chart: Helm's defaults, plus the Route API where
+// the cluster serves it.
+func Capabilities(routes bool) *chartutil.Capabilities {
+	caps := chartutil.DefaultCapabilities.Copy()
+	if routes {
+		caps.APIVersions = append(append(chartutil.VersionSet{}, caps.APIVersions...), "route.openshift.io/v1", RouteAPIVersion)
+	}
+	return caps
 }
 
 // AdminValues are the two layers of chart values that cluster admins set: defaults fill what an
@@ -85,7 +100,7 @@ func NewRenderer(fsys fs.FS, dir string) (*Renderer, error) {
 		return nil, fmt.Errorf("loading chart %s: %w", dir, err)
 	}
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, networkingv1.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, networkingv1.AddToScheme, routev1.AddToScheme} {
 		if err := add(scheme); err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	routev1 "github.com/openshift/api/route/v1"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
@@ -326,5 +327,38 @@ func TestCheckAdminValues(t *testing.T) {
 				t.Fatalf("error %v, want one containing %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// TestRouteRenderedOnlyWhereRoutesExist: a requested Route is rendered where the cluster serves
+// the Route API, with the TLS defaults, and not at all elsewhere.
+func TestRouteRenderedOnlyWhereRoutesExist(t *testing.T) {
+	r := newRenderer(t)
+	s := customerServer()
+	s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{Host: "mcp.apps.example.com"}}
+	for _, routes := range []bool{false, true} {
+		objs, err := r.Render(render.Request{Server: s, Capabilities: render.Capabilities(routes)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var route *routev1.Route
+		for _, o := range objs {
+			if rt, ok := o.(*routev1.Route); ok {
+				route = rt
+			}
+		}
+		if !routes {
+			if route != nil {
+				t.Error("a Route was rendered for a cluster without the Route API")
+			}
+			continue
+		}
+		if route == nil {
+			t.Fatal("no Route rendered")
+		}
+		if route.Spec.Host != "mcp.apps.example.com" || route.Spec.To.Name != s.Name || route.Spec.Port.TargetPort.String() != "mcp" ||
+			route.Spec.TLS.Termination != routev1.TLSTerminationEdge || route.Spec.TLS.InsecureEdgeTerminationPolicy != routev1.InsecureEdgeTerminationPolicyRedirect {
+			t.Errorf("Route spec %+v", route.Spec)
+		}
 	}
 }

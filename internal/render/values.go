@@ -47,6 +47,9 @@ func SpecValues(server *mcpv1alpha1.MCPServer, configHash string) (map[string]an
 	if kept, _ := SplitReservedAnnotations(spec.ExtraAnnotations); len(kept) > 0 {
 		v["extraAnnotations"] = stringMap(kept)
 	}
+	if route := routeValues(spec.Expose); route != nil {
+		v["route"] = route
+	}
 	for key, field := range map[string]any{
 		"arguments":          spec.Config.Arguments,
 		"env":                spec.Config.Env,
@@ -105,4 +108,30 @@ func stringMap(m map[string]string) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// routeValues maps spec.expose.route to the chart's route values, with the API's defaults (edge
+// termination, plain HTTP redirected) where TLS is left out.
+func routeValues(expose *mcpv1alpha1.ExposeConfig) map[string]any {
+	if expose == nil || expose.Route == nil {
+		return nil
+	}
+	r := expose.Route
+	route := map[string]any{"enabled": true, "termination": "edge", "insecureEdgeTerminationPolicy": "Redirect"}
+	if r.Host != "" {
+		route["host"] = r.Host
+	}
+	if r.Path != "" {
+		route["path"] = r.Path
+	}
+	if r.TLS != nil && r.TLS.Termination != "" {
+		route["termination"] = r.TLS.Termination
+	}
+	if r.TLS != nil && r.TLS.InsecureEdgeTerminationPolicy != "" {
+		route["insecureEdgeTerminationPolicy"] = r.TLS.InsecureEdgeTerminationPolicy
+	}
+	if len(r.Annotations) > 0 {
+		route["annotations"] = stringMap(r.Annotations)
+	}
+	return route
 }

@@ -51,6 +51,7 @@ type Observation struct {
 	Problems  []string
 	Workload  Workload
 	Handshake Handshake
+	Exposure  Exposure
 }
 
 // Compute returns the new status. Conditions keep their lastTransitionTime unless their status
@@ -59,7 +60,10 @@ func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Ti
 	next := *current.DeepCopy()
 	next.ObservedGeneration = obs.Generation
 	if obs.Address != "" {
-		next.Address = &mcpv1alpha1.MCPServerAddress{URL: obs.Address}
+		if next.Address == nil {
+			next.Address = &mcpv1alpha1.MCPServerAddress{}
+		}
+		next.Address.URL = obs.Address
 	}
 	accepted := len(obs.Problems) == 0
 	if accepted {
@@ -83,6 +87,7 @@ func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Ti
 	}
 	status, reason, message := ready(obs, accepted, readyStatus(current))
 	setCondition(&next, mcpv1alpha1.ConditionReady, status, reason, message, obs.Generation, now)
+	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
 	return next
 }
 

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -30,6 +31,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
+
+	routev1 "github.com/openshift/api/route/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
@@ -70,6 +73,12 @@ func Start(opts Options) (*Env, error) {
 		return nil, err
 	}
 	if err := mcpv1alpha1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := routev1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
 	env := &envtest.Environment{
@@ -199,4 +208,16 @@ func CheckRestricted(t testing.TB, pod corev1.PodSpec) {
 			t.Errorf("container %s security context %+v", c.Name, sc)
 		}
 	}
+}
+
+// RouteCRDPath is the OpenShift Route CRD in the github.com/openshift/api module this project
+// depends on. On a plain kube-apiserver it stands in for OpenShift's built-in Route API.
+func RouteCRDPath() (string, error) {
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/openshift/api")
+	cmd.Dir = RepoRoot()
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("locating github.com/openshift/api in the module cache: %w", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "route", "v1", "zz_generated.crd-manifests", "routes.crd.yaml"), nil
 }

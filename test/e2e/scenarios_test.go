@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	routev1 "github.com/openshift/api/route/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -373,5 +374,37 @@ func TestWatchNamespaces(t *testing.T) {
 	}
 	if err := k8s.Get(ctx, key(c, "scoped"), &appsv1.Deployment{}); !apierrors.IsNotFound(err) {
 		t.Errorf("a Deployment exists outside WATCH_NAMESPACE (err %v)", err)
+	}
+}
+
+// TestRouteAPIPresentAtStartup: on a cluster that serves Routes when the operator starts (as
+// OpenShift does), a requested Route is created and watched from the first reconcile.
+func TestRouteAPIPresentAtStartup(t *testing.T) {
+	ctx := context.Background()
+	path, err := testenv.RouteCRDPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range testenv.ReadManifests(t, path) {
+		if err := k8s.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatal(err)
+		}
+	}
+	testenv.Eventually(t, timeout, "the Route API served", func() (bool, string) {
+		err := k8s.List(ctx, &routev1.RouteList{})
+		return err == nil, fmt.Sprint(err)
+	})
+	ns := newNamespace(t)
+	startOperator(t, "operator")
+	newServer(t, ns, "public", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{}}
+	})
+	waitForCondition(t, key(ns, "public"), mcpv1alpha1.ConditionExposed, metav1.ConditionUnknown, mcpv1alpha1.ReasonRoutePending)
+	route := &routev1.Route{}
+	if err := k8s.Get(ctx, key(ns, "public"), route); err != nil {
+		t.Fatalf("no Route: %v", err)
+	}
+	if route.Spec.TLS == nil || route.Spec.TLS.Termination != routev1.TLSTerminationEdge {
+		t.Errorf("Route TLS %+v, want edge termination by default", route.Spec.TLS)
 	}
 }
