@@ -73,9 +73,12 @@ func newServer(name, version string) *mcp.Server {
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: version}, &mcp.ServerOptions{
 		Instructions: "A sample server: echo text, add two numbers, or ask for the current time.",
 	})
+	// GREETING, when set, prefixes what echo answers: a small example of configuration by environment.
+	greeting := os.Getenv("GREETING")
 	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "Echoes the text it is given."},
 		func(_ context.Context, _ *mcp.CallToolRequest, in echoInput) (*mcp.CallToolResult, echoInput, error) {
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: in.Text}}}, in, nil
+			out := echoInput{Text: greeting + in.Text}
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: out.Text}}}, out, nil
 		})
 	mcp.AddTool(s, &mcp.Tool{Name: "add", Description: "Adds two numbers."},
 		func(_ context.Context, _ *mcp.CallToolRequest, in addInput) (*mcp.CallToolResult, addOutput, error) {
