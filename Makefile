@@ -68,14 +68,15 @@ control-plane: ## Build the test control plane (kube-apiserver, etcd, ...) once;
 	hack/control-plane.sh
 
 .PHONY: test
-test: control-plane controller-gen opm fmt-check vet ## Run every test, on a real API server (builds what it needs first).
+test: control-plane controller-gen opm browser fmt-check vet ## Run every test, on a real API server (builds what it needs first).
 	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) OPM=$(OPM) go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
 .PHONY: build
-build: ## Build the manager binary into bin/.
+build: ## Build the manager and the catalog page binaries into bin/.
 	go build -o bin/manager .
+	go build -o bin/mcp-catalog ./cmd/mcp-catalog
 
 .PHONY: run
 run: ## Run the operator from your host against the cluster of your kubeconfig.
@@ -151,6 +152,10 @@ catalog-push: ## Push the catalog image.
 
 OPM_VERSION ?= v1.65.0
 OPM ?= $(CACHE_DIR)/opm-$(OPM_VERSION)/opm
+
+.PHONY: browser
+browser: ## Install Debian's chromium for the catalog's browser tests, when it is missing.
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || hack/install-chromium.sh
 
 .PHONY: opm
 opm: $(OPM) ## Build opm (operator-registry) into the cache.

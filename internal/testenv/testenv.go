@@ -55,6 +55,9 @@ type Options struct {
 	ExtraCRDPaths []string
 	// APIServerArgs set kube-apiserver flags (name without dashes -> value).
 	APIServerArgs map[string]string
+	// WithoutProjectCRDs leaves the MCPServer CRD out, for a cluster the operator is not
+	// installed in.
+	WithoutProjectCRDs bool
 }
 
 // RepoRoot is the root folder of this repository.
@@ -81,8 +84,12 @@ func Start(opts Options) (*Env, error) {
 	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
+	crdPaths := opts.ExtraCRDPaths
+	if !opts.WithoutProjectCRDs {
+		crdPaths = append([]string{filepath.Join(RepoRoot(), "config", "crd", "bases")}, crdPaths...)
+	}
 	env := &envtest.Environment{
-		CRDDirectoryPaths:     append([]string{filepath.Join(RepoRoot(), "config", "crd", "bases")}, opts.ExtraCRDPaths...),
+		CRDDirectoryPaths:     crdPaths,
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
 	}

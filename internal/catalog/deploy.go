@@ -1,0 +1,131 @@
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+)
+
+// DeployRequest is what the deploy form sends.
+type DeployRequest struct {
+	EntryID   string        `json:"entryId"`
+	Name      string        `json:"name"`
+	Namespace string        `json:"namespace"`
+	Port      int32         `json:"port"`
+	Path      string        `json:"path"`
+	Args      []string      `json:"args"`
+	Env       []DeployedEnv `json:"env"`
+	// ServiceAccount the server runs as; empty: the namespace's default.
+	ServiceAccount string `json:"serviceAccount,omitempty"`
+}
+
+// DeployedEnv is one environment variable as the user filled it in.
+type DeployedEnv struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Secret bool   `json:"secret"`
+}
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// FieldError is a problem with one form field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Validate checks a deploy request against its catalog entry before anything reaches the
+// cluster, and returns one error per bad field.
+func (d *DeployRequest) Validate(e Entry) []FieldError {
+	var errs []FieldError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if msgs := validation.IsDNS1035Label(d.Name); len(msgs) > 0 {
+		add("name", "name %q: %s", d.Name, msgs[0])
+	}
+	if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
+		add("namespace", "namespace %q: %s", d.Namespace, msgs[0])
+	}
+	if d.ServiceAccount != "" {
+		if msgs := validation.IsDNS1123Subdomain(d.ServiceAccount); len(msgs) > 0 {
+			add("serviceAccount", "service account %q: %s", d.ServiceAccount, msgs[0])
+		}
+	}
+	if d.Port < 1 || d.Port > 65535 {
+		add("port", "port must be between 1 and 65535")
+	}
+	if !strings.HasPrefix(d.Path, "/") || strings.ContainsAny(d.Path, " ?#\n\r\t") {
+		add("path", "path must start with '/' and contain no spaces, '?' or '#'")
+	}
+	for i, a := range d.Args {
+		if a == "" {
+			add(fmt.Sprintf("args[%d]", i), "arguments must not be empty")
+		}
+	}
+	given := map[string]bool{}
+	for i, v := range d.Env {
+		if !envName.MatchString(v.Name) {
+			add(fmt.Sprintf("env[%d]", i), "environment variable name %q must be letters, digits and '_', not starting with a digit", v.Name)
+		}
+		if given[v.Name] {
+			add(fmt.Sprintf("env[%d]", i), "environment variable %s is set twice", v.Name)
+		}
+		given[v.Name] = v.Value != ""
+	}
+	for _, v := range e.Env {
+		if v.Required && !given[v.Name] {
+			add("env."+v.Name, "%s is required", v.Name)
+		}
+	}
+	return errs
+}
+
+// secretName names the Secret that holds a deployment's secret environment values.
+func secretName(server string) string { return server + "-env" }
+
+// Objects builds the MCPServer for a validated request, and the Secret for its secret values
+// (nil when there are none): secret values never appear in the MCPServer. A variable is secret
+// when the request says so or the catalog entry does; the entry cannot be overruled.
+func (d *DeployRequest) Objects(e Entry) (*mcpv1alpha1.MCPServer, *corev1.Secret) {
+	secretInEntry := map[string]bool{}
+	for _, v := range e.Env {
+		secretInEntry[v.Name] = v.Secret
+	}
+	server := &mcpv1alpha1.MCPServer{
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace,
+			Labels:      map[string]string{"app.kubernetes.io/created-by": "mcp-catalog"},
+			Annotations: map[string]string{"mcp.x-k8s.io/catalog-entry": e.ID}},
+		Spec: mcpv1alpha1.MCPServerSpec{
+			Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
+				ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: e.Image}},
+			Config:  mcpv1alpha1.ServerConfig{Port: d.Port, Path: d.Path, Arguments: d.Args},
+			Runtime: mcpv1alpha1.RuntimeConfig{Security: mcpv1alpha1.SecurityConfig{ServiceAccountName: d.ServiceAccount}},
+		},
+	}
+	var secret *corev1.Secret
+	for _, v := range d.Env {
+		if v.Value == "" {
+			continue
+		}
+		if !v.Secret && !secretInEntry[v.Name] {
+			server.Spec.Config.Env = append(server.Spec.Config.Env, corev1.EnvVar{Name: v.Name, Value: v.Value})
+			continue
+		}
+		if secret == nil {
+			secret = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: secretName(d.Name), Namespace: d.Namespace,
+				Labels: map[string]string{"app.kubernetes.io/created-by": "mcp-catalog"}}, StringData: map[string]string{}}
+		}
+		secret.StringData[v.Name] = v.Value
+		server.Spec.Config.Env = append(server.Spec.Config.Env, corev1.EnvVar{Name: v.Name, ValueFrom: &corev1.EnvVarSource{
+			SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: secretName(d.Name)}, Key: v.Name},
+		}})
+	}
+	return server, secret
+}

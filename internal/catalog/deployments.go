@@ -1,0 +1,185 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+)
+
+func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
+	var req DeployRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the request is not valid JSON: " + err.Error()})
+		return
+	}
+	e, ok := s.Store.Entry(req.EntryID)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such catalog entry"})
+		return
+	}
+	if d := s.deployability(r.Context(), e); !d.Enabled {
+		writeJSON(w, http.StatusConflict, map[string]string{"error": d.Reason})
+		return
+	}
+	if errs := req.Validate(e); len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "please correct the form", "errors": errs})
+		return
+	}
+	c, err := s.Identity.ClientFor(r)
+	if err != nil {
+		writeClusterError(w, err)
+		return
+	}
+	server, secret := req.Objects(e)
+	if secret != nil {
+		if err := c.Create(r.Context(), secret); err != nil {
+			writeClusterError(w, err)
+			return
+		}
+	}
+	if err := c.Create(r.Context(), server); err != nil {
+		if secret != nil {
+			// Leave nothing behind: the Secret was made for this MCPServer only.
+			_ = c.Delete(r.Context(), secret)
+		}
+		writeClusterError(w, err)
+		return
+	}
+	if secret != nil {
+		adoptSecret(r.Context(), c, secret, server)
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"name": server.Name, "namespace": server.Namespace})
+}
+
+// adoptSecret makes the MCPServer own its Secret, so that deleting the server deletes it too.
+func adoptSecret(ctx context.Context, c client.Client, secret *corev1.Secret, server *mcpv1alpha1.MCPServer) {
+	patch := client.MergeFrom(secret.DeepCopy())
+	secret.OwnerReferences = []metav1.OwnerReference{{APIVersion: mcpv1alpha1.GroupVersion.String(), Kind: "MCPServer", Name: server.Name, UID: server.UID}}
+	if err := c.Patch(ctx, secret, patch); err != nil {
+		log.FromContext(ctx).Info("could not make the MCPServer own its Secret; it stays when the server is deleted",
+			"secret", secret.Name, "error", err.Error())
+	}
+}
+
+// deploymentItem is an MCPServer as the Deployments tab shows it.
+type deploymentItem struct {
+	Name        string `json:"name"`
+	Namespace   string `json:"namespace"`
+	Status      string `json:"status"`
+	Message     string `json:"message,omitempty"`
+	URL         string `json:"url,omitempty"`
+	ExternalURL string `json:"externalURL,omitempty"`
+	Tools       *int32 `json:"tools,omitempty"`
+	Image       string `json:"image,omitempty"`
+}
+
+func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Identity.ClientFor(r)
+	if err != nil {
+		writeClusterError(w, err)
+		return
+	}
+	servers, err := listVisibleServers(r.Context(), c, r.URL.Query().Get("namespace"))
+	if err != nil {
+		writeClusterError(w, err)
+		return
+	}
+	items := make([]deploymentItem, 0, len(servers))
+	for i := range servers {
+		items = append(items, describeDeployment(&servers[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// listVisibleServers lists the MCPServers of one namespace or, with none given, of every
+// namespace the user can see: all at once when RBAC allows it, otherwise project by project
+// (OpenShift lists each user's own projects), skipping projects where listing is not allowed.
+func listVisibleServers(ctx context.Context, c client.Client, namespace string) ([]mcpv1alpha1.MCPServer, error) {
+	list := &mcpv1alpha1.MCPServerList{}
+	err := c.List(ctx, list, client.InNamespace(namespace))
+	if err == nil || namespace != "" || !apierrors.IsForbidden(err) {
+		return list.Items, err
+	}
+	projects, projectErr := projectsOf(ctx, c)
+	if projectErr != nil {
+		return nil, err // no project API either: the original "forbidden" says what to do
+	}
+	var servers []mcpv1alpha1.MCPServer
+	for _, ns := range projects {
+		inProject := &mcpv1alpha1.MCPServerList{}
+		if err := c.List(ctx, inProject, client.InNamespace(ns)); err != nil {
+			if apierrors.IsForbidden(err) {
+				continue
+			}
+			return nil, err
+		}
+		servers = append(servers, inProject.Items...)
+	}
+	return servers, nil
+}
+
+// projectsOf lists the names of the user's OpenShift projects.
+func projectsOf(ctx context.Context, c client.Client) ([]string, error) {
+	projects := &metav1.PartialObjectMetadataList{}
+	projects.SetGroupVersionKind(schema.GroupVersionKind{Group: "project.openshift.io", Version: "v1", Kind: "ProjectList"})
+	if err := c.List(ctx, projects); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(projects.Items))
+	for i, p := range projects.Items {
+		names[i] = p.Name
+	}
+	return names, nil
+}
+
+// describeDeployment derives Available, Pending or Failed from the conditions.
+func describeDeployment(s *mcpv1alpha1.MCPServer) deploymentItem {
+	item := deploymentItem{Name: s.Name, Namespace: s.Namespace, Status: "Pending", Message: "waiting for the operator"}
+	if s.Spec.Source.ContainerImage != nil {
+		item.Image = s.Spec.Source.ContainerImage.Ref
+	}
+	if a := s.Status.Address; a != nil {
+		item.URL, item.ExternalURL = a.URL, a.ExternalURL
+	}
+	if s.Status.Tools != nil {
+		item.Tools = &s.Status.Tools.Count
+	}
+	accepted := meta.FindStatusCondition(s.Status.Conditions, mcpv1alpha1.ConditionAccepted)
+	ready := meta.FindStatusCondition(s.Status.Conditions, mcpv1alpha1.ConditionReady)
+	switch {
+	case accepted != nil && accepted.Status == metav1.ConditionFalse:
+		item.Status, item.Message = "Failed", accepted.Message
+	case ready == nil:
+	case ready.Status == metav1.ConditionTrue:
+		item.Status, item.Message = "Available", ready.Message
+	case ready.Status == metav1.ConditionFalse:
+		item.Status, item.Message = "Failed", ready.Message
+	default:
+		item.Message = ready.Message
+	}
+	return item
+}
+
+func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Identity.ClientFor(r)
+	if err != nil {
+		writeClusterError(w, err)
+		return
+	}
+	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: r.PathValue("name"), Namespace: r.PathValue("namespace")}}
+	if err := c.Delete(r.Context(), server, client.PropagationPolicy(metav1.DeletePropagationBackground)); err != nil {
+		writeClusterError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

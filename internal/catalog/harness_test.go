@@ -1,0 +1,262 @@
+package catalog_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/testenv"
+)
+
+// The catalog tests run the catalog's HTTP server against a real kube-apiserver. People are
+// service accounts whose tokens come from the TokenRequest API, passed as bearer tokens the way
+// the OpenShift console and oauth-proxy pass them, so the API server's RBAC decides.
+const (
+	teamA        = "team-a"
+	teamB        = "team-b"
+	usersNS      = "catalog-users"
+	sampleID     = "tests--sample"
+	hostedID     = "tests--hosted"
+	stdioID      = "tests--stdio-tool"
+	untaggedID   = "tests--untagged"
+	weatherID    = "registry--io-example-weather"
+	waitDuration = 20 * time.Second
+)
+
+var (
+	env *testenv.Env
+	// catalogURL serves the test catalog against env.
+	catalogURL string
+	// tokens of the people: alice may deploy and delete in team-a (and sees team-b's
+	// project, not its servers); bob may only look at team-a; carol may list every namespace.
+	tokens = map[string]string{}
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runSuite(m))
+}
+
+func runSuite(m *testing.M) int {
+	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.ErrorLevel)))
+	// Screenshots of this run only: a stale FAILED-*.png would mislead.
+	_ = os.RemoveAll(filepath.Join(testenv.RepoRoot(), "bin", "test-artifacts", "catalog"))
+	var err error
+	env, err = testenv.Start(testenv.Options{ExtraCRDPaths: []string{"testdata/project-crd.yaml"}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = env.Stop() }()
+	if err := createPeople(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "creating the test users:", err)
+		return 1
+	}
+	srv, err := startCatalog(env.Config)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer srv.Close()
+	catalogURL = srv.URL
+	return m.Run()
+}
+
+// startCatalog serves the test catalog sources as cmd/mcp-catalog does, with each request's
+// bearer token as identity.
+func startCatalog(cfg *rest.Config) (*httptest.Server, error) {
+	store := catalog.NewStore()
+	for source, file := range map[string]string{"tests": "testdata/catalog.yaml", "registry": "testdata/registry.json"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		store.SetSource(source, data)
+	}
+	httpClient, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	mapper, err := apiutil.NewDynamicRESTMapper(cfg, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	server := &catalog.Server{
+		Store:        store,
+		Identity:     &catalog.BearerIdentity{Base: cfg, Scheme: env.Scheme, Mapper: mapper},
+		CRDAvailable: catalog.MCPServerAPIServed(disc),
+	}
+	return httptest.NewServer(server.Handler()), nil
+}
+
+// createPeople makes the namespaces, the service accounts that stand for people, their RBAC,
+// and a token for each.
+func createPeople(ctx context.Context) error {
+	c := env.Client
+	for _, ns := range []string{teamA, teamB, usersNS} {
+		if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+			return err
+		}
+	}
+	for _, project := range []string{teamA, teamB} {
+		p := &unstructured.Unstructured{}
+		p.SetAPIVersion("project.openshift.io/v1")
+		p.SetKind("Project")
+		p.SetName(project)
+		if err := c.Create(ctx, p); err != nil {
+			return err
+		}
+	}
+	mcpAll := rbacv1.PolicyRule{APIGroups: []string{"mcp.x-k8s.io"}, Resources: []string{"mcpservers"}, Verbs: []string{"*"}}
+	mcpRead := rbacv1.PolicyRule{APIGroups: []string{"mcp.x-k8s.io"}, Resources: []string{"mcpservers"}, Verbs: []string{"get", "list", "watch"}}
+	secrets := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"create", "patch", "delete"}}
+	projects := rbacv1.PolicyRule{APIGroups: []string{"project.openshift.io"}, Resources: []string{"projects"}, Verbs: []string{"list"}}
+	grants := []struct {
+		person, namespace string // namespace "" grants cluster-wide
+		rules             []rbacv1.PolicyRule
+	}{
+		{"alice", teamA, []rbacv1.PolicyRule{mcpAll, secrets}},
+		{"alice", "", []rbacv1.PolicyRule{projects}},
+		{"bob", teamA, []rbacv1.PolicyRule{mcpRead}},
+		{"carol", "", []rbacv1.PolicyRule{mcpRead}},
+	}
+	for _, g := range grants {
+		if err := grant(ctx, c, g.person, g.namespace, g.rules); err != nil {
+			return err
+		}
+	}
+	clientset, err := kubernetes.NewForConfig(env.Config)
+	if err != nil {
+		return err
+	}
+	for _, person := range []string{"alice", "bob", "carol"} {
+		if err := c.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: person, Namespace: usersNS}}); err != nil {
+			return err
+		}
+		tr, err := clientset.CoreV1().ServiceAccounts(usersNS).CreateToken(ctx, person,
+			&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{}}, metav1.CreateOptions{})
+		if err != nil {
+			return err
+		}
+		tokens[person] = tr.Status.Token
+	}
+	return nil
+}
+
+func grant(ctx context.Context, c client.Client, person, namespace string, rules []rbacv1.PolicyRule) error {
+	name := "catalog-test-" + person
+	subject := []rbacv1.Subject{{Kind: "ServiceAccount", Name: person, Namespace: usersNS}}
+	if namespace == "" {
+		if err := c.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: rules}); err != nil {
+			return err
+		}
+		return c.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name}, Subjects: subject,
+			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name}})
+	}
+	if err := c.Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace}, Rules: rules}); err != nil {
+		return err
+	}
+	return c.Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace}, Subjects: subject,
+		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name}})
+}
+
+// session is one person's browser session with the catalog: their token, the CSRF cookie and
+// token the page gets from /api/session.
+type session struct {
+	t       *testing.T
+	base    string
+	token   string
+	csrf    string
+	browser *http.Client
+}
+
+func newSession(t *testing.T, base, person string) *session {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{t: t, base: base, token: tokens[person], browser: &http.Client{Jar: jar}}
+	var answer struct {
+		CSRFToken string `json:"csrfToken"`
+	}
+	s.expect("GET", "/api/session", nil, http.StatusOK, &answer)
+	s.csrf = answer.CSRFToken
+	return s
+}
+
+// do sends a request as the session's person and returns the status and the body.
+func (s *session) do(method, path string, body any) (int, []byte) {
+	s.t.Helper()
+	var reader io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		reader = strings.NewReader(string(raw))
+	}
+	req, err := http.NewRequest(method, s.base+path, reader)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	req.Header.Set("X-CSRF-Token", s.csrf)
+	resp, err := s.browser.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return resp.StatusCode, raw
+}
+
+// expect sends a request, fails the test unless the status is want, and decodes the answer
+// into into (when not nil).
+func (s *session) expect(method, path string, body any, want int, into any) {
+	s.t.Helper()
+	status, raw := s.do(method, path, body)
+	if status != want {
+		s.t.Fatalf("%s %s: status %d, want %d: %s", method, path, status, want, raw)
+	}
+	if into != nil {
+		if err := json.Unmarshal(raw, into); err != nil {
+			s.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+}
