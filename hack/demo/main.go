@@ -1,14 +1,17 @@
 // Command demo shows the operator doing its job on this machine: it starts a local control plane
 // (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok nodes), runs the operator
 // as `make run` would, applies the customer's example unchanged with the sample MCP server
-// standing in for the image, and shows the MCPServer Ready with its address. It keeps running
-// until Ctrl-C, then stops everything it started. `make demo` runs it.
+// standing in for the image, and shows the MCPServer Ready with its address. It also starts the
+// MCP catalog page on loopback, acting with the local kubeconfig's identity, and prints its URL.
+// It keeps running until Ctrl-C, then stops everything it started. `make demo` runs it.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -61,9 +64,9 @@ func run(ctx context.Context, once bool) error {
 	defer os.RemoveAll(dir)
 	root := testenv.RepoRoot()
 
-	say("Building the operator and the sample MCP server")
+	say("Building the operator, the catalog page and the sample MCP server")
 	binDir := filepath.Join(dir, "bin")
-	for out, pkg := range map[string]string{"manager": ".", "sample-mcp-server": "./cmd/sample-mcp-server"} {
+	for out, pkg := range map[string]string{"manager": ".", "mcp-catalog": "./cmd/mcp-catalog", "sample-mcp-server": "./cmd/sample-mcp-server"} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, out), pkg)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -119,6 +122,24 @@ func run(ctx context.Context, once bool) error {
 	}
 	fmt.Printf("\n$ kubectl get mcpservers -A -o wide\n%s\n", out)
 	printHowToConnect(cluster.Kubeconfig, kubectl, sampleAddr)
+
+	catalogURL := fmt.Sprintf("http://127.0.0.1:%d/", localcluster.FreePort())
+	say("Starting the MCP catalog page, acting with the local kubeconfig's identity (loopback only)")
+	catalogPage, err := localcluster.StartProcess(dir, "mcp-catalog", nil, filepath.Join(binDir, "mcp-catalog"),
+		"--kubeconfig="+cluster.Kubeconfig, "--local", "--listen="+strings.TrimSuffix(strings.TrimPrefix(catalogURL, "http://"), "/"))
+	if err != nil {
+		return err
+	}
+	defer catalogPage.Stop(5 * time.Second)
+	status, err := waitForCatalog(ctx, catalogURL, catalogPage)
+	if err != nil {
+		return err
+	}
+	fmt.Printf(`The MCP catalog: %s
+    Browse the catalog, open a server's details, deploy it from the form, and watch it on the
+    Deployments tab, which shows %s/%s as %s.
+
+`, catalogURL, serverKey.Namespace, serverKey.Name, status)
 	if once {
 		return nil
 	}
@@ -126,6 +147,57 @@ func run(ctx context.Context, once bool) error {
 	<-ctx.Done()
 	fmt.Println()
 	return nil
+}
+
+// waitForCatalog waits until the catalog page answers and lists the example, and returns the
+// status it shows for it.
+func waitForCatalog(ctx context.Context, url string, page *localcluster.Process) (string, error) {
+	deadline := time.Now().Add(time.Minute)
+	var last string
+	for time.Now().Before(deadline) {
+		if exited, err := page.Exited(); exited {
+			return "", fmt.Errorf("the catalog page stopped (%v):\n%s", err, page.Tail(20))
+		}
+		status, err := exampleStatusInCatalog(ctx, url)
+		if err == nil {
+			return status, nil
+		}
+		last = err.Error()
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return "", fmt.Errorf("the catalog page did not list the example within a minute (%s):\n%s", last, page.Tail(20))
+}
+
+// exampleStatusInCatalog asks the catalog page's API what it shows for the example.
+func exampleStatusInCatalog(ctx context.Context, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"api/deployments?namespace="+serverKey.Namespace, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var page struct {
+		Items []struct {
+			Name   string `json:"name"`
+			Status string `json:"status"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		return "", fmt.Errorf("status %d: %w", resp.StatusCode, err)
+	}
+	for _, item := range page.Items {
+		if item.Name == serverKey.Name {
+			return item.Status, nil
+		}
+	}
+	return "", fmt.Errorf("status %d, %s not listed", resp.StatusCode, serverKey.Name)
 }
 
 // applyExample creates every object of the example file.

@@ -1,5 +1,6 @@
 // Package demo checks that `make demo` does what the README promises: from nothing, a local
-// control plane, the operator, and the customer's example Ready at its address.
+// control plane, the operator, and the customer's example Ready at its address, and the catalog
+// page, whose API shows the example as Available.
 package demo
 
 import (
@@ -27,6 +28,8 @@ func TestDemoShowsTheExampleReady(t *testing.T) {
 		"$ kubectl get mcpservers -A -o wide",
 		"http://openshift-mcp-server.default.svc.cluster.local:8080/mcp",
 		"export KUBECONFIG=",
+		"The MCP catalog: http://127.0.0.1:",
+		"which shows default/openshift-mcp-server as Available.",
 		"Stopping the control plane",
 	} {
 		if !strings.Contains(string(out), want) {

@@ -14,6 +14,8 @@ import (
 	"helm.sh/helm/v3/pkg/engine"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -97,6 +99,8 @@ func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
 		t.Errorf("manager image %s", got)
 	}
 
+	checkCatalogPage(ctx, t, env)
+
 	renderer, err := render.NewRenderer(helmcharts.MCPServer, helmcharts.MCPServerDir)
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +127,41 @@ func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
 	}
 }
 
+// checkCatalogPage: the chart runs the catalog page from the operator's image, restricted, with a
+// service account that may only read ConfigMaps in the release namespace.
+func checkCatalogPage(ctx context.Context, t *testing.T, env *testenv.Env) {
+	t.Helper()
+	d := &appsv1.Deployment{}
+	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "mcp-operator-catalog"}, d); err != nil {
+		t.Fatal(err)
+	}
+	testenv.CheckRestricted(t, d.Spec.Template.Spec)
+	c := d.Spec.Template.Spec.Containers[0]
+	if c.Image != "quay.io/mcp-operator/mcp-operator:v0.1.0" || len(c.Command) != 1 || c.Command[0] != "/mcp-catalog" {
+		t.Errorf("catalog container %s %v", c.Image, c.Command)
+	}
+	svc := &corev1.Service{}
+	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "mcp-operator-catalog"}, svc); err != nil {
+		t.Fatal(err)
+	}
+	if svc.Spec.Selector["app.kubernetes.io/component"] != "catalog" {
+		t.Errorf("the catalog Service selects %v", svc.Spec.Selector)
+	}
+	role := &rbacv1.Role{}
+	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "mcp-operator-catalog-sources-reader"}, role); err != nil {
+		t.Fatal(err)
+	}
+	want := []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{"get", "list", "watch"}}}
+	if !equality.Semantic.DeepEqual(want, role.Rules) {
+		t.Errorf("the catalog may do more than read catalog sources: %+v", role.Rules)
+	}
+	for _, obj := range helmTemplate(t, "catalog: {enabled: false}\n") {
+		if strings.Contains(obj.GetName(), "catalog") {
+			t.Errorf("catalog.enabled=false still renders %s %s", obj.GetKind(), obj.GetName())
+		}
+	}
+}
+
 // TestInstallChartScopesRBACToWatchedNamespaces: with watchNamespaces, the manager's rules are
 // Roles in those namespaces and the operator's own, and nothing cluster-wide.
 func TestInstallChartScopesRBACToWatchedNamespaces(t *testing.T) {
@@ -134,7 +173,7 @@ func TestInstallChartScopesRBACToWatchedNamespaces(t *testing.T) {
 			roles[obj.GetNamespace()] = true
 		case obj.GetKind() == "ClusterRole" && obj.GetName() == "mcp-operator-manager-role":
 			t.Error("a ClusterRole grants the manager's rules cluster-wide although watchNamespaces is set")
-		case obj.GetKind() == "Deployment":
+		case obj.GetKind() == "Deployment" && obj.GetName() == "mcp-operator-controller-manager":
 			env := obj.Object["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)["env"]
 			if !strings.Contains(toJSON(t, env), `"team-a,team-b"`) {
 				t.Errorf("WATCH_NAMESPACE not set from watchNamespaces: %s", toJSON(t, env))

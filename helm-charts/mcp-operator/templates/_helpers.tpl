@@ -25,3 +25,14 @@ control-plane: controller-manager
 {{- range .Values.watchNamespaces }}{{ $namespaces = append $namespaces . }}{{ end -}}
 {{- toJson (uniq $namespaces) -}}
 {{- end -}}
+
+{{/* The catalog page's objects. */}}
+{{- define "mcp-operator.catalogName" -}}
+{{- printf "%s-catalog" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "mcp-operator.catalogSelectorLabels" -}}
+app.kubernetes.io/name: mcp-operator
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/component: catalog
+{{- end -}}
