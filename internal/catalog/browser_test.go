@@ -75,6 +75,23 @@ func openBrowser(t *testing.T, base, person string) *browser {
 		_ = os.RemoveAll(profile) // best effort: Chromium's helpers may still be writing
 	})
 	b := &browser{t: t, ctx: ctx, base: base}
+	headers := network.Headers{}
+	if token := tokens[person]; token != "" {
+		headers["Authorization"] = "Bearer " + token
+	}
+	// The first action starts the browser, which lives as long as the context of that action:
+	// the tab's own, without a deadline.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, target, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, target, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: headers})
+		return err
+	})); err != nil {
+		t.Fatalf("starting Chromium and signing in: %v", err)
+	}
+	// Subscribe once the browser runs: a subscription made before starts the browser from the
+	// reading goroutine, racing the first action's start.
 	exceptions := chromedp.Events(ctx, cdpruntime.ExceptionThrown)
 	go func() {
 		for ev, err := range exceptions {
@@ -86,17 +103,6 @@ func openBrowser(t *testing.T, base, person string) *browser {
 			b.mu.Unlock()
 		}
 	}()
-	headers := network.Headers{}
-	if token := tokens[person]; token != "" {
-		headers["Authorization"] = "Bearer " + token
-	}
-	b.do("sign in", chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, target, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, target, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: headers})
-		return err
-	}))
 	t.Cleanup(b.noScriptErrors)
 	return b
 }
