@@ -107,6 +107,35 @@ func TestProbeFallsBackToSSE(t *testing.T) {
 	}
 }
 
+func TestProbeThroughWildcardResolve(t *testing.T) {
+	wildcard := startMCP(t, mcptest.ServerOptions{Name: "wildcard", Version: "1"})
+	narrower := startMCP(t, mcptest.ServerOptions{Name: "narrower", Version: "1"})
+	exact := startMCP(t, mcptest.ServerOptions{Name: "exact", Version: "1"})
+	resolver := mcpprobe.NewResolver()
+	for _, entry := range []string{
+		"*.svc.cluster.local:8080:" + wildcard.Addr,
+		"*.team.svc.cluster.local:8080:" + narrower.Addr,
+		"one.team.svc.cluster.local:8080:" + exact.Addr,
+	} {
+		if err := resolver.Set(entry); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for url, want := range map[string]string{
+		"http://one.team.svc.cluster.local:8080/mcp":    "exact",
+		"http://two.team.svc.cluster.local:8080/mcp":    "narrower",
+		"http://three.other.svc.cluster.local:8080/mcp": "wildcard",
+	} {
+		res := probe(t, url, mcpprobe.Config{Resolver: resolver})
+		if res.Outcome != mcpprobe.OutcomeReady || res.Server.Name != want {
+			t.Errorf("%s: outcome %s, server %q (%s); want %s", url, res.Outcome, res.Server.Name, res.Message, want)
+		}
+	}
+	if res := probe(t, "http://one.team.svc.cluster.local:9090/mcp", mcpprobe.Config{Resolver: resolver, Timeout: 2 * time.Second}); res.Outcome == mcpprobe.OutcomeReady {
+		t.Error("an entry for port 8080 mapped port 9090")
+	}
+}
+
 func TestProbeThroughResolveOverride(t *testing.T) {
 	s := startMCP(t, mcptest.ServerOptions{Name: "resolved", Version: "1"})
 	resolver := mcpprobe.NewResolver()

@@ -11,9 +11,10 @@ import (
 )
 
 // Resolver maps host:port pairs to other addresses, like curl's --resolve. The operator uses it
-// only when it runs outside the cluster (make run, the local demo, the end-to-end suite), where
-// Service DNS names do not resolve. The URL, and so the Host header, stays unchanged. It is safe
-// for concurrent use, and a nil Resolver maps nothing.
+// only when it runs outside the cluster (make run, the local demo, the end-to-end suite, the
+// benchmark), where Service DNS names do not resolve. A host "*.suffix" maps every host that
+// ends in ".suffix" (an exact entry wins). The URL, and so the Host header, stays unchanged. It
+// is safe for concurrent use, and a nil Resolver maps nothing.
 type Resolver struct {
 	mu      sync.RWMutex
 	entries map[string]string
@@ -84,6 +85,16 @@ func (r *Resolver) lookup(addr string) string {
 	defer r.mu.RUnlock()
 	if mapped, ok := r.entries[addr]; ok {
 		return mapped
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	// The longest matching suffix wins: *.team.svc.cluster.local before *.svc.cluster.local.
+	for labels := strings.Split(host, "."); len(labels) > 1; labels = labels[1:] {
+		if mapped, ok := r.entries[net.JoinHostPort("*."+strings.Join(labels[1:], "."), port)]; ok {
+			return mapped
+		}
 	}
 	return addr
 }
