@@ -33,9 +33,11 @@ func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = env.Stop() })
 
-	probeAddr, metricsAddr := freeAddr(t), freeAddr(t)
+	probeAddr, metricsAddr, pprofAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	opts := parseFlags(flag.NewFlagSet("manager", flag.ContinueOnError), []string{
 		"--health-probe-bind-address=" + probeAddr,
+		"--pprof-bind-address=" + pprofAddr,
+		"--kube-api-qps=80", "--kube-api-burst=160",
 		"--metrics-bind-address=" + metricsAddr,
 		"--leader-elect",
 		"--leader-election-namespace=default",
@@ -52,6 +54,10 @@ func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
 
 	for _, path := range []string{"/healthz", "/readyz"} {
 		waitForStatus(t, http.DefaultClient, "http://"+probeAddr+path, "", http.StatusOK)
+	}
+	waitForStatus(t, http.DefaultClient, "http://"+pprofAddr+"/debug/pprof/heap", "", http.StatusOK)
+	if opts.kubeAPIQPS != 80 || opts.kubeAPIBurst != 160 {
+		t.Errorf("client rate %v/%d, want 80/160", opts.kubeAPIQPS, opts.kubeAPIBurst)
 	}
 
 	lease := &coordinationv1.Lease{}

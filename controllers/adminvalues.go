@@ -34,6 +34,8 @@ type AdminValues struct {
 
 	mu      sync.RWMutex
 	current render.AdminValues
+	// version counts the changes of current, so that a render can name the values it used.
+	version uint64
 	// loaded: the values are known (the ConfigMap was read and valid, or it does not exist).
 	// Until then MCPServers are not rendered, so that a restart with a broken ConfigMap cannot
 	// roll servers back to chart defaults.
@@ -45,11 +47,12 @@ func NewAdminValues(key types.NamespacedName, api client.Reader, validate func(r
 	return &AdminValues{key: key, api: api, validate: validate}
 }
 
-// Snapshot returns the values in use, and whether any are known yet.
-func (a *AdminValues) Snapshot() (render.AdminValues, bool) {
+// Snapshot returns the values in use, their version (it grows with every change), and whether
+// any are known yet.
+func (a *AdminValues) Snapshot() (render.AdminValues, uint64, bool) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.current, a.loaded
+	return a.current, a.version, a.loaded
 }
 
 // Key is the ConfigMap the values come from.
@@ -68,6 +71,9 @@ func (a *AdminValues) Load(ctx context.Context) (changed bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	changed = !a.loaded || !reflect.DeepEqual(a.current, values)
+	if changed {
+		a.version++
+	}
 	a.current, a.loaded = values, true
 	return changed, nil
 }

@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/apimachinery/pkg/types"
@@ -54,12 +55,16 @@ func CacheOptions(watchNamespaces []string, operatorNamespace string) cache.Opti
 		panic(err) // a constant, valid requirement
 	}
 	byLabel := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
-	opts := cache.Options{ByObject: map[client.Object]cache.ByObject{
-		&appsv1.Deployment{}:          byLabel,
-		&corev1.Service{}:             byLabel,
-		&networkingv1.NetworkPolicy{}: byLabel,
-		&corev1.Pod{}:                 byLabel,
-	}}
+	opts := cache.Options{
+		ByObject: map[client.Object]cache.ByObject{
+			&appsv1.Deployment{}:          byLabel,
+			&corev1.Service{}:             byLabel,
+			&networkingv1.NetworkPolicy{}: byLabel,
+			&corev1.Pod{}:                 {Label: byLabel.Label, Transform: trimPod},
+		},
+		// Nothing the operator does reads managedFields, and they are often half an object.
+		DefaultTransform: cache.TransformStripManagedFields(),
+	}
 	if len(watchNamespaces) == 0 {
 		return opts
 	}
@@ -71,6 +76,27 @@ func CacheOptions(watchNamespaces []string, operatorNamespace string) cache.Opti
 	}
 	opts.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Namespaces: configMaps}
 	return opts
+}
+
+// trimPod keeps what the operator reads of a pod (its identity, labels and status, to explain
+// why it is not available) and drops the rest before it is cached: the spec is most of a pod,
+// and one pod per MCPServer adds up.
+func trimPod(obj any) (any, error) {
+	pod, ok := obj.(*corev1.Pod)
+	if !ok {
+		return obj, nil
+	}
+	return &corev1.Pod{
+		TypeMeta: pod.TypeMeta,
+		ObjectMeta: metav1.ObjectMeta{
+			Name: pod.Name, Namespace: pod.Namespace, UID: pod.UID, ResourceVersion: pod.ResourceVersion,
+			Labels: pod.Labels, OwnerReferences: pod.OwnerReferences, DeletionTimestamp: pod.DeletionTimestamp,
+		},
+		Status: corev1.PodStatus{
+			Phase: pod.Status.Phase, Conditions: pod.Status.Conditions,
+			InitContainerStatuses: pod.Status.InitContainerStatuses, ContainerStatuses: pod.Status.ContainerStatuses,
+		},
+	}, nil
 }
 
 // ParseWatchNamespaces reads OLM's WATCH_NAMESPACE convention: a comma-separated list of
@@ -115,13 +141,15 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 		Handshakes:    NewHandshakeScheduler(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain: o.ClusterDomain,
 		Platform:      NewPlatform(discoveryClient, o.RouteAPIRecheck),
+		memo:          newRenderMemo(),
+		statuses:      newStatusWrites(),
 		watched:       o.WatchNamespaces,
 	}
 	if r.ClusterDomain == "" {
 		r.ClusterDomain = "cluster.local"
 	}
 	if o.MaxConcurrentReconciles <= 0 {
-		o.MaxConcurrentReconciles = 4
+		o.MaxConcurrentReconciles = 16
 	}
 	return r.SetupWithManager(ctx, mgr, o.MaxConcurrentReconciles)
 }

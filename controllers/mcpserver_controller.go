@@ -50,6 +50,10 @@ type MCPServerReconciler struct {
 	Platform *Platform
 
 	refs *referenceReader
+	// memo remembers which servers' objects are known to be as rendered (see rendermemo.go).
+	memo *renderMemo
+	// statuses remembers status writes the cache does not show yet.
+	statuses *statusWrites
 	// watched are the namespaces the operator serves; empty means all.
 	watched []string
 }
@@ -76,14 +80,17 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err := r.Get(ctx, req.NamespacedName, server); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.Handshakes.Forget(req.NamespacedName)
+			r.memo.forget(req.NamespacedName)
+			r.statuses.forget(req.NamespacedName)
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, err
 	}
 	if !server.DeletionTimestamp.IsZero() {
+		r.memo.forget(req.NamespacedName)
 		return ctrl.Result{}, nil
 	}
-	admin, known := r.Admin.Snapshot()
+	admin, adminVersion, known := r.Admin.Snapshot()
 	if !known {
 		log.FromContext(ctx).Info("waiting for valid admin values before rendering", "configmap", r.Admin.Key())
 		return ctrl.Result{RequeueAfter: adminValuesRetry}, nil
@@ -101,23 +108,35 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return r.finish(ctx, server, obs, "invalid")
 	}
 
-	// 3. Render the chart: spec + admin values -> objects (a Route only where Routes exist).
+	// 3. Render the chart: spec + admin values -> objects (a Route only where Routes exist),
+	//    unless nothing the render depends on, and none of the objects, changed since a
+	//    reconcile found them all as rendered.
 	routes := r.Platform.Routes(wantsRoute(server))
-	objs, err := r.render(server, check.configHash, admin, routes)
-	if err != nil {
-		r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
-			"the operator could not render this server's objects; running objects are left as they are: %v", err)
-		return r.failed("render_error", err)
-	}
+	managed := managedTypes(routes)
+	inputs := renderInputs{uid: server.UID, generation: server.Generation, configHash: check.configHash, admin: adminVersion, routes: routes}
+	replicas, current := r.memo.current(ctx, r.Client, server, inputs, managed)
+	if !current {
+		objs, err := r.render(server, check.configHash, admin, routes)
+		if err != nil {
+			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
+				"the operator could not render this server's objects; running objects are left as they are: %v", err)
+			return r.failed("render_error", err)
+		}
 
-	// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
-	conflicts, err := r.applyObjects(ctx, server, objs, managedTypes(routes))
-	if err != nil {
-		return r.failed("apply_error", err)
-	}
-	if len(conflicts) > 0 {
-		obs.Problems = conflicts
-		return r.finish(ctx, server, obs, "conflict")
+		// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
+		conflicts, wrote, err := r.applyObjects(ctx, server, objs, managed)
+		if err != nil {
+			return r.failed("apply_error", err)
+		}
+		if len(conflicts) > 0 {
+			r.memo.forget(req.NamespacedName)
+			obs.Problems = conflicts
+			return r.finish(ctx, server, obs, "conflict")
+		}
+		replicas = desiredReplicas(objs)
+		if !wrote {
+			r.memo.remember(ctx, r.Client, server, inputs, managed, replicas)
+		}
 	}
 	obs.DeploymentName, obs.ServiceName = server.Name, server.Name
 	obs.Exposure, err = r.readExposure(ctx, server, routes)
@@ -126,7 +145,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 
 	// 5. Read the Deployment's availability and, when it has none, what its pods suffer from.
-	obs.Workload, err = r.readWorkload(ctx, server, desiredReplicas(objs))
+	obs.Workload, err = r.readWorkload(ctx, server, replicas)
 	if err != nil {
 		return r.failed("error", err)
 	}

@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -461,5 +462,76 @@ func TestUnchangedServerCausesNoWrites(t *testing.T) {
 	})
 	if after, paths := writes.in(ns); after != before {
 		t.Errorf("the operator wrote %d times for an unchanged server: %v", after-before, paths[before:])
+	}
+}
+
+// TestSettledServerIsNotRenderedAgainButEditsAreRepaired: once a reconcile finds every object
+// as rendered, reconciles for status-only changes skip rendering; an edit by someone else to
+// any managed object (spec, metadata, another kind) is still noticed and undone.
+func TestSettledServerIsNotRenderedAgainButEditsAreRepaired(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	s := newServer(t, ns, "memo", nil)
+	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "memo", Version: "1"})
+	waitForDeployment(t, key(s))
+	makeAvailable(t, key(s))
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+
+	// A status-only change of the Deployment: reconciled, not rendered.
+	renders := metricSum(t, "mcp_operator_render_duration_seconds", "", "")
+	reconciles := metricSum(t, "controller_runtime_reconcile_total", "controller", "mcpserver")
+	d := &appsv1.Deployment{}
+	if err := k8s.Get(ctx, key(s), d); err != nil {
+		t.Fatal(err)
+	}
+	d.Status.Conditions[0].Message = "touched by the test"
+	if err := k8s.Status().Update(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, timeout, "the reconcile the Deployment's status triggers", func() (bool, string) {
+		return metricSum(t, "controller_runtime_reconcile_total", "controller", "mcpserver") > reconciles, ""
+	})
+	if after := metricSum(t, "mcp_operator_render_duration_seconds", "", ""); after != renders {
+		t.Errorf("a status-only change was rendered again (%v renders -> %v)", renders, after)
+	}
+
+	edits := []struct {
+		what     string
+		obj      client.Object
+		edit     func(client.Object)
+		repaired func(client.Object) (bool, string)
+	}{
+		{"a label the operator sets on the Deployment", &appsv1.Deployment{},
+			func(o client.Object) { o.GetLabels()["mcp-server"] = "hijacked" },
+			func(o client.Object) (bool, string) { v := o.GetLabels()["mcp-server"]; return v == "memo", v }},
+		{"the Deployment's image", &appsv1.Deployment{},
+			func(o client.Object) {
+				o.(*appsv1.Deployment).Spec.Template.Spec.Containers[0].Image = "registry.example.com/other:1"
+			},
+			func(o client.Object) (bool, string) {
+				img := o.(*appsv1.Deployment).Spec.Template.Spec.Containers[0].Image
+				return img == "quay.io/example/mcp-server:1.0.0", img
+			}},
+		{"the Service's selector", &corev1.Service{},
+			func(o client.Object) { o.(*corev1.Service).Spec.Selector["mcp-server"] = "elsewhere" },
+			func(o client.Object) (bool, string) {
+				sel := o.(*corev1.Service).Spec.Selector
+				return sel["mcp-server"] == "memo", fmt.Sprint(sel)
+			}},
+	}
+	for _, e := range edits {
+		if err := k8s.Get(ctx, key(s), e.obj); err != nil {
+			t.Fatal(err)
+		}
+		e.edit(e.obj)
+		if err := k8s.Update(ctx, e.obj); err != nil {
+			t.Fatalf("editing %s: %v", e.what, err)
+		}
+		testenv.Eventually(t, timeout, e.what+" repaired", func() (bool, string) {
+			if err := k8s.Get(ctx, key(s), e.obj); err != nil {
+				return false, err.Error()
+			}
+			return e.repaired(e.obj)
+		})
 	}
 }

@@ -52,13 +52,15 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrentReconciles})
 	for _, owned := range managedTypes(false) {
-		b = b.Owns(owned)
+		b = b.Watches(owned, withPriority(progressPriority,
+			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
 	}
 	c, err := b.
-		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(serverOfPod)).
+		Watches(&corev1.Pod{}, withPriority(progressPriority, handler.EnqueueRequestsFromMapFunc(serverOfPod))).
 		WatchesMetadata(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ConfigMap))).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.Secret))).
-		WatchesRawSource(source.Channel(r.Handshakes.Results(), &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{})).
+		WatchesRawSource(source.Channel(r.Handshakes.Results(),
+			withPriority[*mcpv1alpha1.MCPServer](progressPriority, &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{}))).
 		WatchesRawSource(source.Channel(adminChanged, handler.EnqueueRequestsFromMapFunc(r.allServers))).
 		Build(r)
 	if err != nil {
@@ -66,8 +68,8 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 	}
 	// Routes are watched once the cluster is seen to serve them, at start-up or later.
 	r.Platform.OnRoutes(func() {
-		src := source.Kind(mgr.GetCache(), &routev1.Route{}, handler.TypedEnqueueRequestForOwner[*routev1.Route](
-			mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner()))
+		src := source.Kind(mgr.GetCache(), &routev1.Route{}, withPriority(progressPriority, handler.TypedEnqueueRequestForOwner[*routev1.Route](
+			mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
 		if err := c.Watch(src); err != nil {
 			ctrl.Log.WithName("platform").Error(err, "watching Routes")
 		}

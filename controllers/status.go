@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -17,11 +19,13 @@ import (
 )
 
 // writeStatus computes the status the observation implies and writes it in one patch, only if
-// it differs from the stored one; then it emits the events a user needs to see.
+// it differs from the stored one in more than the progress of an initial rollout (see
+// status.ProgressOnly); then it emits the events a user needs to see.
 func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1alpha1.MCPServer, obs status.Observation) (mcpv1alpha1.MCPServerStatus, error) {
-	prev := server.Status
+	key := client.ObjectKeyFromObject(server)
+	prev := r.statuses.stored(key, server)
 	next := status.Compute(prev, obs, metav1.Now())
-	if equality.Semantic.DeepEqual(prev, next) {
+	if equality.Semantic.DeepEqual(prev, next) || status.ProgressOnly(prev, next) {
 		return next, nil
 	}
 	base := server.DeepCopy()
@@ -29,9 +33,53 @@ func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1alph
 	if err := r.Status().Patch(ctx, server, client.MergeFrom(base)); err != nil {
 		return next, fmt.Errorf("writing status: %w", err)
 	}
+	r.statuses.wrote(key, base.ResourceVersion, next)
 	objectWrites.WithLabelValues("MCPServer", "status").Inc()
 	r.emitEvents(server, prev, next)
 	return next, nil
+}
+
+// statusWrites remembers the status the reconciler last wrote for a server until the cache
+// shows it. A reconcile that runs before the watch delivers the operator's own write would
+// otherwise take the older status for the stored one and write the same status again.
+type statusWrites struct {
+	mu      sync.Mutex
+	pending map[types.NamespacedName]pendingStatus
+}
+
+type pendingStatus struct {
+	// base is the resourceVersion the write was made against.
+	base   string
+	status mcpv1alpha1.MCPServerStatus
+}
+
+func newStatusWrites() *statusWrites {
+	return &statusWrites{pending: map[types.NamespacedName]pendingStatus{}}
+}
+
+// stored returns the server's status as last stored: the one the operator wrote, while the
+// cached server is still the version that write was made against; else the cached one.
+func (w *statusWrites) stored(key types.NamespacedName, cached *mcpv1alpha1.MCPServer) mcpv1alpha1.MCPServerStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	p, ok := w.pending[key]
+	if ok && p.base == cached.ResourceVersion {
+		return *p.status.DeepCopy()
+	}
+	delete(w.pending, key) // the cache has caught up (or the server moved on): it is the truth
+	return cached.Status
+}
+
+func (w *statusWrites) wrote(key types.NamespacedName, base string, s mcpv1alpha1.MCPServerStatus) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending[key] = pendingStatus{base: base, status: *s.DeepCopy()}
+}
+
+func (w *statusWrites) forget(key types.NamespacedName) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.pending, key)
 }
 
 // emitEvents reports the changes a user cares about: acceptance, readiness, a changed tool

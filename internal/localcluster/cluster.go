@@ -40,6 +40,8 @@ type Options struct {
 	PodsPerNode int
 	// ExtraCRDPaths are CRDs to install besides the project's own.
 	ExtraCRDPaths []string
+	// APIServerArgs are extra kube-apiserver flags (name without dashes -> value).
+	APIServerArgs map[string]string
 }
 
 // Cluster is a running local control plane.
@@ -67,13 +69,14 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	if o.PodsPerNode <= 0 {
 		o.PodsPerNode = 250
 	}
-	env, err := testenv.Start(testenv.Options{
-		ExtraCRDPaths: o.ExtraCRDPaths,
-		APIServerArgs: map[string]string{
-			// Room for thousands of Services (envtest's default range holds 253).
-			"service-cluster-ip-range": "10.96.0.0/16",
-		},
-	})
+	apiServerArgs := map[string]string{
+		// Room for thousands of Services (envtest's default range holds 253).
+		"service-cluster-ip-range": "10.96.0.0/16",
+	}
+	for name, value := range o.APIServerArgs {
+		apiServerArgs[name] = value
+	}
+	env, err := testenv.Start(testenv.Options{ExtraCRDPaths: o.ExtraCRDPaths, APIServerArgs: apiServerArgs})
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +214,17 @@ func (c *Cluster) Stop() error {
 		c.Processes[i].Stop(5 * time.Second)
 	}
 	return errors.Join(c.env.Stop())
+}
+
+// UserKubeconfig writes a kubeconfig for a new user in the given groups into the cluster's
+// folder and returns its path.
+func (c *Cluster) UserKubeconfig(name string, groups ...string) (string, error) {
+	kubeconfig, err := c.env.UserKubeconfig(name, groups...)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(c.dir, name+".kubeconfig")
+	return path, os.WriteFile(path, kubeconfig, 0o600)
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.

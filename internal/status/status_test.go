@@ -170,3 +170,37 @@ func TestStatusStaysWithinLimits(t *testing.T) {
 		t.Errorf("instructions kept at %d bytes", n)
 	}
 }
+
+// TestProgressOnly: rollout progress while initializing is not worth a write; anything else is.
+func TestProgressOnly(t *testing.T) {
+	rollingOut := status.Workload{Found: true, Current: true, Desired: 1}
+	start := status.Compute(mcpv1alpha1.MCPServerStatus{}, status.Observation{Generation: 1, Address: "http://a"}, t0)
+	podsStarting := status.Compute(start, status.Observation{Generation: 1, Address: "http://a", Workload: rollingOut}, t1)
+	verifying := status.Compute(podsStarting, status.Observation{Generation: 1, Address: "http://a", Workload: available(1)}, t1)
+	readyNow := status.Compute(verifying, status.Observation{Generation: 1, Address: "http://a", Workload: available(1),
+		Handshake: status.Handshake{Result: ready(1)}}, t1)
+	crashing := rollingOut
+	crashing.PodProblems = []string{"pod a: CrashLoopBackOff"}
+	failedPods := status.Compute(podsStarting, status.Observation{Generation: 1, Address: "http://a", Workload: crashing}, t1)
+	specChanged := status.Compute(podsStarting, status.Observation{Generation: 2, Address: "http://a", Workload: rollingOut}, t1)
+	tests := map[string]struct {
+		from, to mcpv1alpha1.MCPServerStatus
+		want     bool
+	}{
+		"pods starting":                  {start, podsStarting, true},
+		"pods available, verifying":      {podsStarting, verifying, true},
+		"ready":                          {verifying, readyNow, false},
+		"pod problems":                   {podsStarting, failedPods, false},
+		"a new generation":               {podsStarting, specChanged, false},
+		"the first status of all":        {mcpv1alpha1.MCPServerStatus{}, start, false},
+		"a ready server's replica count": {readyNow, func() mcpv1alpha1.MCPServerStatus { s := readyNow; s.Replicas = 2; return s }(), false},
+	}
+	for name, tc := range tests {
+		if got := status.ProgressOnly(tc.from, tc.to); got != tc.want {
+			t.Errorf("%s: ProgressOnly = %v, want %v", name, got, tc.want)
+		}
+	}
+	if !status.ProgressOnly(start, start) {
+		t.Error("an unchanged initializing status is not progress only")
+	}
+}

@@ -66,24 +66,25 @@ func RepoRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
+// Scheme knows the built-in types, the MCPServer API, OpenShift Routes and CRDs.
+func Scheme() *k8sruntime.Scheme {
+	scheme := k8sruntime.NewScheme()
+	for _, add := range []func(*k8sruntime.Scheme) error{
+		clientgoscheme.AddToScheme, mcpv1alpha1.AddToScheme, routev1.AddToScheme, apiextensionsv1.AddToScheme,
+	} {
+		if err := add(scheme); err != nil {
+			panic(err) // the types' own registration: cannot fail
+		}
+	}
+	return scheme
+}
+
 // Start runs etcd and kube-apiserver with the project's CRDs installed.
 func Start(opts Options) (*Env, error) {
 	if err := locateBinaries(); err != nil {
 		return nil, err
 	}
-	scheme := k8sruntime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	if err := mcpv1alpha1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	if err := routev1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
+	scheme := Scheme()
 	crdPaths := opts.ExtraCRDPaths
 	if !opts.WithoutProjectCRDs {
 		crdPaths = append([]string{filepath.Join(RepoRoot(), "config", "crd", "bases")}, crdPaths...)
@@ -111,7 +112,13 @@ func Start(opts Options) (*Env, error) {
 // AdminKubeconfig returns a kubeconfig for a new user in system:masters, for programs that run
 // as separate processes (kube-controller-manager, the operator binary, kubectl).
 func (e *Env) AdminKubeconfig() ([]byte, error) {
-	user, err := e.env.ControlPlane.AddUser(envtest.User{Name: "local-admin", Groups: []string{"system:masters"}}, nil)
+	return e.UserKubeconfig("local-admin", "system:masters")
+}
+
+// UserKubeconfig returns a kubeconfig for a new user with a client certificate, so that the API
+// server (its audit log, its RBAC) tells that user's requests apart.
+func (e *Env) UserKubeconfig(name string, groups ...string) ([]byte, error) {
+	user, err := e.env.ControlPlane.AddUser(envtest.User{Name: name, Groups: groups}, nil)
 	if err != nil {
 		return nil, err
 	}

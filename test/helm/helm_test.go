@@ -109,7 +109,7 @@ func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
 	if _, err := admin.Load(ctx); err != nil {
 		t.Fatalf("the operator cannot use the admin values the chart wrote: %v", err)
 	}
-	values, _ := admin.Snapshot()
+	values, _, _ := admin.Snapshot()
 	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "team-a"}}
 	server.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
 		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/example/weather:1.0"}}
