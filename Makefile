@@ -112,6 +112,13 @@ undeploy: ## Remove the operator from the cluster.
 demo: control-plane ## Start a local control plane, run the operator and the customer's example until Ctrl-C.
 	env $(TEST_ENV) go run ./hack/demo
 
+# BENCH_N: how many MCPServers to measure; BENCH_ARGS: more hack/bench flags (see go run ./hack/bench -h).
+BENCH_N ?= 100,1000,5000
+BENCH_ARGS ?=
+.PHONY: bench
+bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about 30 minutes).
+	env $(TEST_ENV) go run ./hack/bench -n $(BENCH_N) $(BENCH_ARGS)
+
 ##@ OLM packaging
 
 .PHONY: bundle
