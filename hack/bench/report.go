@@ -123,6 +123,17 @@ func (rep report) markdown(root, reportPath, plot string) string {
 		w("| requests while idle for %s (writes) | %d (%d), while %0.f re-verifications ran |\n", rep.Idle, r.IdleRequests, r.IdleWrites, r.Reverified)
 		w("| roll after an admin values change (operator writes) | %s (%d) |\n", rollCell(r.RollAdmin), r.RollAdminWrites)
 		w("| roll after a shared ConfigMap change (operator writes) | %s (%d) |\n", rollCell(r.RollConfigMap), r.RollConfigMapWrites)
+		w("\nWhat the whole control plane spent: the floor's phase against the operator's (the operator's also\n")
+		w("includes creating the MCPServers, and the operator and sample MCP server processes):\n\n")
+		w("| | floor | operator |\n| --- | --- | --- |\n")
+		for _, k := range unionKeys(r.FloorCost.CPU, r.OperatorCost.CPU) {
+			w("| CPU of %s | %.1f s | %.1f s |\n", k, r.FloorCost.CPU[k], r.OperatorCost.CPU[k])
+		}
+		for _, k := range unionKeys(r.FloorCost.Requests, r.OperatorCost.Requests) {
+			if r.FloorCost.Requests[k]+r.OperatorCost.Requests[k] > 0 {
+				w("| API requests %s (everyone's) | %.0f | %.0f |\n", k, r.FloorCost.Requests[k], r.OperatorCost.Requests[k])
+			}
+		}
 		w("\nThe way to Ready, from the first create (first / median / last server):\n\n| stage | first | median | last |\n| --- | --- | --- | --- |\n")
 		for _, stage := range milestoneStages {
 			m := r.Milestones[stage]
@@ -152,8 +163,26 @@ func (rep report) markdown(root, reportPath, plot string) string {
 		w("were Ready (`%s`, `%s`; `go tool pprof` them with the manager binary in %s).\n\n",
 			rel(root, last.CPUProfile), rel(root, last.HeapProfile), rel(root, filepath.Join(rep.Artifacts, "bin")))
 		w("```\n%s```\n\n```\n%s```\n", pprofTop(root, rep.Artifacts, last.CPUProfile, "-top"), pprofTop(root, rep.Artifacts, last.HeapProfile, "-sample_index=inuse_space", "-top"))
+		w("\nThe API server's CPU profile over the same 30 s (`%s`):\n\n```\n%s```\n", rel(root, last.APIServerProfile),
+			pprofTopOf(root, apiServerBinary(), last.APIServerProfile, "-top"))
 	}
 	return b.String()
+}
+
+func unionKeys(a, b map[string]float64) []string {
+	seen := map[string]bool{}
+	for k := range a {
+		seen[k] = true
+	}
+	for k := range b {
+		seen[k] = true
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func rollCell(d time.Duration) string {
@@ -170,12 +199,19 @@ func rel(base, path string) string {
 	return path
 }
 
-// pprofTop summarises a profile: the 15 heaviest functions, cumulative.
+// pprofTop summarises a profile of the operator: the 15 heaviest functions, cumulative.
 func pprofTop(root, artifacts, profile string, args ...string) string {
+	return pprofTopOf(root, filepath.Join(artifacts, "bin", "manager"), profile, args...)
+}
+
+// apiServerBinary is the kube-apiserver the control plane ran.
+func apiServerBinary() string { return os.Getenv("TEST_ASSET_KUBE_APISERVER") }
+
+func pprofTopOf(root, binary, profile string, args ...string) string {
 	if profile == "" {
 		return "(no profile)\n"
 	}
-	cmdArgs := append(append([]string{"tool", "pprof"}, args...), "-cum", "-nodecount=15", filepath.Join(artifacts, "bin", "manager"), profile)
+	cmdArgs := append(append([]string{"tool", "pprof"}, args...), "-cum", "-nodecount=15", binary, profile)
 	cmd := exec.Command("go", cmdArgs...)
 	cmd.Dir = root
 	out, err := cmd.Output()
