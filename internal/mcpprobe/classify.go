@@ -27,7 +27,7 @@ func classify(ctx context.Context, endpoint string, err error, rec *recorder, di
 	answered, okType := rec.firstAnswer()
 	var dnsErr *net.DNSError
 	switch {
-	case errors.Is(err, errResponseTooLarge):
+	case errors.Is(err, errResponseTooLarge) || rec.exceeded():
 		return fail(ReasonResponseTooLarge, "the server sent more than the probe reads (%d bytes): not a well-behaved MCP server", rec.limit)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fail(ReasonConnectionRefused, "connection refused by %s: nothing listens there (is spec.config.port the port the server listens on?)", hostPort)

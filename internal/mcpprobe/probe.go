@@ -129,6 +129,8 @@ func (p *Prober) attempt(ctx context.Context, url, transportName string, transpo
 	hc := &http.Client{Transport: rec, Timeout: p.cfg.Timeout}
 
 	client := mcp.NewClient(&mcp.Implementation{Name: "mcp-operator", Version: p.cfg.ClientVersion}, nil)
+	listed := &toolCollector{}
+	client.AddSendingMiddleware(listed.middleware)
 	session, err := client.Connect(ctx, transport(hc), nil)
 	if err != nil {
 		return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
@@ -138,7 +140,7 @@ func (p *Prober) attempt(ctx context.Context, url, transportName string, transpo
 	init := session.InitializeResult()
 	res := Result{Outcome: OutcomeReady, Transport: transportName, Server: serverInfo(init)}
 	if res.Server.Tools {
-		tools, err := p.listTools(ctx, session)
+		tools, err := p.listTools(ctx, session, listed)
 		if err != nil {
 			return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
 		}
@@ -147,9 +149,9 @@ func (p *Prober) attempt(ctx context.Context, url, transportName string, transpo
 	return res, rec
 }
 
-// listTools follows tools/list pages up to the configured limit.
-func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession) (*ToolInventory, error) {
-	var tools []*mcp.Tool
+// listTools follows tools/list pages up to the configured limit, and summarises what the
+// collector kept of them.
+func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession, listed *toolCollector) (*ToolInventory, error) {
 	inv := &ToolInventory{}
 	params := &mcp.ListToolsParams{}
 	for page := 0; ; page++ {
@@ -161,31 +163,60 @@ func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession) (*To
 		if err != nil {
 			return nil, err
 		}
-		tools = append(tools, res.Tools...)
 		if res.NextCursor == "" {
 			break
 		}
 		params = &mcp.ListToolsParams{Cursor: res.NextCursor}
 	}
-	sort.Slice(tools, func(i, j int) bool { return tools[i].Name < tools[j].Name })
+	tools := listed.tools
+	sort.Slice(tools, func(i, j int) bool { return tools[i].name < tools[j].name })
 	h := sha256.New()
 	for _, t := range tools {
-		if t == nil {
-			continue
-		}
-		raw, err := json.Marshal(t)
-		if err != nil {
-			return nil, err
-		}
-		_, _ = h.Write(raw)
+		_, _ = h.Write(t.definition)
 		_, _ = h.Write([]byte{'\n'})
 		inv.Count++
 		if len(inv.Names) < p.cfg.MaxToolNames {
-			inv.Names = append(inv.Names, t.Name)
+			inv.Names = append(inv.Names, t.name)
 		}
 	}
 	inv.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	return inv, nil
+}
+
+// toolCollector takes the tools out of each tools/list result as it arrives, keeping each one's
+// name and JSON definition (for the digest), before the go-sdk client looks into every tool's
+// input schema: that costs tens of kilobytes of garbage per tool, so a server listing many
+// small tools could make one probe allocate gigabytes. What it keeps is bounded by the bytes
+// the probe reads.
+type toolCollector struct {
+	tools []listedTool
+}
+
+type listedTool struct {
+	name       string
+	definition []byte
+}
+
+func (c *toolCollector) middleware(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		res, err := next(ctx, method, req)
+		list, ok := res.(*mcp.ListToolsResult)
+		if err != nil || !ok || list == nil {
+			return res, err
+		}
+		for _, t := range list.Tools {
+			if t == nil {
+				continue
+			}
+			raw, err := json.Marshal(t)
+			if err != nil {
+				return nil, err
+			}
+			c.tools = append(c.tools, listedTool{name: t.Name, definition: raw})
+		}
+		list.Tools = nil
+		return list, nil
+	}
 }
 
 func serverInfo(init *mcp.InitializeResult) ServerInfo {

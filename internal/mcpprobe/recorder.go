@@ -35,6 +35,16 @@ type recorder struct {
 	answered  bool
 	// okContentType is the Content-Type of the first successful answer.
 	okContentType string
+	// overBudget: a read was refused because the server sent more than the budget.
+	overBudget bool
+}
+
+// exceeded reports whether the server sent more than the probe's budget, however the client
+// reported the refused read.
+func (r *recorder) exceeded() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.overBudget
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -62,7 +72,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if fail != nil && r.firstFail == nil {
+	// Ending the session (DELETE) is optional in MCP: a 405 to it says nothing about the
+	// handshake, and must not hide why the handshake failed.
+	if fail != nil && r.firstFail == nil && req.Method != http.MethodDelete {
 		r.firstFail = fail
 	}
 	if fail == nil && !r.answered {
@@ -96,6 +108,9 @@ type cappedBody struct {
 func (b *cappedBody) Read(p []byte) (int, error) {
 	b.rec.mu.Lock()
 	remaining := b.rec.remaining
+	if remaining <= 0 {
+		b.rec.overBudget = true
+	}
 	b.rec.mu.Unlock()
 	if remaining <= 0 {
 		return 0, errResponseTooLarge
