@@ -62,6 +62,14 @@ func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alph
 	found := map[references.Object]references.Found{}
 	var digests []references.Digest
 	for _, obj := range references.Objects(refs) {
+		if obj.Kind == references.ServiceAccount {
+			exists, err := r.exists(ctx, server.Namespace, obj)
+			if err != nil {
+				return referenceCheck{}, err
+			}
+			found[obj] = references.Found{Exists: exists}
+			continue
+		}
 		ro, exists, err := r.read(ctx, server.Namespace, obj)
 		if err != nil {
 			return referenceCheck{}, err
@@ -73,6 +81,20 @@ func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alph
 	}
 	problems := references.Problems(refs, func(o references.Object) references.Found { return found[o] })
 	return referenceCheck{problems: problems, configHash: references.Hash(digests)}, nil
+}
+
+// exists looks a referenced object up in the metadata-only cache.
+func (r *referenceReader) exists(ctx context.Context, namespace string, obj references.Object) (bool, error) {
+	meta := &metav1.PartialObjectMetadata{}
+	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind(string(obj.Kind)))
+	err := r.cache.Get(ctx, types.NamespacedName{Namespace: namespace, Name: obj.Name}, meta)
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("looking up %s %s/%s: %w", obj.Kind, namespace, obj.Name, err)
+	}
+	return true, nil
 }
 
 // read returns what is known of one referenced object, reading its data only when it changed

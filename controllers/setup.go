@@ -59,6 +59,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		Watches(&corev1.Pod{}, withPriority(progressPriority, handler.EnqueueRequestsFromMapFunc(serverOfPod))).
 		WatchesMetadata(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ConfigMap))).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.Secret))).
+		WatchesMetadata(&corev1.ServiceAccount{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ServiceAccount))).
 		WatchesRawSource(source.Channel(r.Handshakes.Results(),
 			withPriority[*mcpv1alpha1.MCPServer](progressPriority, &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{}))).
 		WatchesRawSource(source.Channel(adminChanged, handler.EnqueueRequestsFromMapFunc(r.allServers))).

@@ -1,6 +1,7 @@
-// Package references finds the ConfigMaps and Secrets an MCPServer references, checks them
-// against what exists, and digests their data so that a change rolls the pods. It is pure: the
-// caller looks the objects up.
+// Package references finds the ConfigMaps, Secrets and ServiceAccount an MCPServer references,
+// checks them against what exists, and digests the ConfigMaps' and Secrets' data so that a
+// change rolls the pods. It is pure: the caller looks the objects up. Every reference is to an
+// object in the MCPServer's own namespace: the API has no field that names another.
 package references
 
 import (
@@ -19,6 +20,8 @@ type Kind string
 const (
 	ConfigMap Kind = "ConfigMap"
 	Secret    Kind = "Secret"
+	// ServiceAccount is referenced by name only: it must exist, it has no data to digest.
+	ServiceAccount Kind = "ServiceAccount"
 )
 
 // Reference is one use of a ConfigMap or Secret by an MCPServer.
@@ -39,7 +42,8 @@ type Object struct {
 	Name string
 }
 
-// Collect lists every reference of the server's spec, in spec order: storage, envFrom, env.
+// Collect lists every reference of the server's spec, in spec order: storage, envFrom, env,
+// then the service account.
 func Collect(server *mcpv1alpha1.MCPServer) []Reference {
 	var refs []Reference
 	for i, s := range server.Spec.Config.Storage {
@@ -77,6 +81,11 @@ func Collect(server *mcpv1alpha1.MCPServer) []Reference {
 			refs = append(refs, Reference{Kind: Secret, Name: r.Name, Key: r.Key, Optional: isTrue(r.Optional),
 				Where: fmt.Sprintf("spec.config.env %s (valueFrom.secretKeyRef)", e.Name)})
 		}
+	}
+	if name := server.Spec.Runtime.Security.ServiceAccountName; name != "" {
+		// A pod cannot start as a ServiceAccount that does not exist; saying so before the
+		// rollout beats a ReplicaSet that fails to create pods.
+		refs = append(refs, Reference{Kind: ServiceAccount, Name: name, Where: "spec.runtime.security.serviceAccountName"})
 	}
 	return refs
 }

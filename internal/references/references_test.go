@@ -26,6 +26,7 @@ func server() *mcpv1alpha1.MCPServer {
 		{Name: "TOKEN", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "env"}, Key: "token"}}},
 		{Name: "POD", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}},
 	}
+	s.Spec.Runtime.Security.ServiceAccountName = "runner"
 	return s
 }
 
@@ -36,11 +37,12 @@ func TestCollectFindsEveryReference(t *testing.T) {
 		{Kind: references.Secret, Name: "creds", Optional: true, Where: "spec.config.storage[1] (mounted at /etc/creds)"},
 		{Kind: references.Secret, Name: "env", Where: "spec.config.envFrom[0].secretRef"},
 		{Kind: references.Secret, Name: "env", Key: "token", Where: "spec.config.env TOKEN (valueFrom.secretKeyRef)"},
+		{Kind: references.ServiceAccount, Name: "runner", Where: "spec.runtime.security.serviceAccountName"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("references (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"ConfigMap/cfg", "Secret/creds", "Secret/env"}, references.IndexKeys(server())); diff != "" {
+	if diff := cmp.Diff([]string{"ConfigMap/cfg", "Secret/creds", "Secret/env", "ServiceAccount/runner"}, references.IndexKeys(server())); diff != "" {
 		t.Errorf("index keys (-want +got):\n%s", diff)
 	}
 }
@@ -52,7 +54,10 @@ func TestProblems(t *testing.T) {
 		{Kind: references.Secret, Name: "env"}:    {Exists: true, Keys: map[string]bool{"token": true}},
 	}
 	got := references.Problems(refs, func(o references.Object) references.Found { return existing[o] })
-	want := []string{`ConfigMap "cfg" has no key "config.toml" (referenced by spec.config.storage[0] (mounted at /etc/cfg))`}
+	want := []string{
+		`ConfigMap "cfg" has no key "config.toml" (referenced by spec.config.storage[0] (mounted at /etc/cfg))`,
+		`ServiceAccount "runner" not found (referenced by spec.runtime.security.serviceAccountName)`,
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
