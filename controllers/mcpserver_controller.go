@@ -58,18 +58,20 @@ type MCPServerReconciler struct {
 	watched []string
 }
 
+// The operator writes with server-side apply (patch; create for objects that do not exist yet)
+// and merge patches of status; it never updates whole objects.
 // +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers,verbs=get;list;watch
-// +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers/status,verbs=get;patch
 // Owner references that block owner deletion need this where OwnerReferencesPermissionEnforcement is on (OpenShift).
 // +kubebuilder:rbac:groups=mcp.x-k8s.io,resources=mcpservers/finalizers,verbs=update
-// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=route.openshift.io,resources=routes,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=route.openshift.io,resources=routes,verbs=get;list;watch;create;patch;delete
 // Setting spec.host on a Route needs this on OpenShift.
 // +kubebuilder:rbac:groups=route.openshift.io,resources=routes/custom-host,verbs=create
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=configmaps;secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=configmaps;secrets;serviceaccounts,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings one MCPServer's objects and status in line with its spec.
@@ -125,6 +127,14 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 		// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
 		conflicts, wrote, err := r.applyObjects(ctx, server, objs, managed)
+		if apierrors.IsInvalid(err) {
+			// The spec passed the MCPServer schema, but what it renders does not pass the
+			// API server's validation of those objects (a label value too long, say): that
+			// is the user's to fix, not a reason to retry.
+			r.memo.forget(req.NamespacedName)
+			obs.Problems = []string{"the cluster rejected an object this spec renders: " + err.Error()}
+			return r.finish(ctx, server, obs, "invalid")
+		}
 		if err != nil {
 			return r.failed("apply_error", err)
 		}

@@ -225,6 +225,34 @@ func TestMissingConfigMapBlocksRolloutUntilCreated(t *testing.T) {
 	waitForDeployment(t, key(s))
 }
 
+// TestMissingServiceAccountBlocksRollout: pods cannot run as a ServiceAccount that does not exist
+// in the server's namespace, so nothing is rolled out until it does; one of the same name in
+// another namespace does not count.
+func TestMissingServiceAccountBlocksRollout(t *testing.T) {
+	ctx := context.Background()
+	ns, elsewhere := newNamespace(t), newNamespace(t)
+	if err := k8s.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "runner", Namespace: elsewhere}}); err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, ns, "needs-account", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Runtime.Security.ServiceAccountName = "runner"
+	})
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	want := `ServiceAccount "runner" not found (referenced by spec.runtime.security.serviceAccountName)`
+	if msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, want) {
+		t.Errorf("Accepted message %q does not say %q", msg, want)
+	}
+	requireAbsent(t, &appsv1.Deployment{}, key(s))
+
+	if err := k8s.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "runner", Namespace: ns}}); err != nil {
+		t.Fatal(err)
+	}
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	if sa := waitForDeployment(t, key(s)).Spec.Template.Spec.ServiceAccountName; sa != "runner" {
+		t.Errorf("the pods run as %q, want runner", sa)
+	}
+}
+
 // TestMissingReferencesAreNamed covers env and envFrom references, a missing key, and optional
 // references (which do not block).
 func TestMissingReferencesAreNamed(t *testing.T) {
@@ -534,4 +562,60 @@ func TestSettledServerIsNotRenderedAgainButEditsAreRepaired(t *testing.T) {
 			return e.repaired(e.obj)
 		})
 	}
+}
+
+// TestSpecAtSchemaLimits: a spec at every limit the schema allows renders and applies.
+func TestSpecAtSchemaLimits(t *testing.T) {
+	ns := newNamespace(t)
+	image := "registry.example.com/" + strings.Repeat("a", 1000-len("registry.example.com/")-len(":1")) + ":1"
+	s := newServer(t, ns, "at-the-limits", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Source.ContainerImage.Ref = image
+		for i := range 64 {
+			s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1alpha1.StorageMount{
+				Path:   fmt.Sprintf("/mnt/%02d/%s", i, strings.Repeat("p", 200)),
+				Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		}
+		s.Spec.ExtraLabels = map[string]string{}
+		s.Spec.ExtraAnnotations = map[string]string{}
+		for i := range 20 {
+			s.Spec.ExtraLabels[fmt.Sprintf("example.com/label-%02d", i)] = strings.Repeat("v", 63)
+			s.Spec.ExtraAnnotations[fmt.Sprintf("example.com/note-%02d", i)] = strings.Repeat("n", 4096)
+		}
+		for i := range 200 {
+			s.Spec.Config.Env = append(s.Spec.Config.Env, corev1.EnvVar{Name: fmt.Sprintf("VAR_%03d", i), Value: strings.Repeat("e", 500)})
+			s.Spec.Config.Arguments = append(s.Spec.Config.Arguments, fmt.Sprintf("--flag-%03d=%s", i, strings.Repeat("x", 100)))
+		}
+	})
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	d := waitForDeployment(t, key(s))
+	c := d.Spec.Template.Spec.Containers[0]
+	if c.Image != image || len(c.VolumeMounts) != 64 || len(c.Env) != 200 || len(c.Args) != 200 || d.Labels["example.com/label-19"] == "" {
+		t.Errorf("the Deployment lost part of the spec: image %d chars, %d mounts, %d env, %d args, labels %d",
+			len(c.Image), len(c.VolumeMounts), len(c.Env), len(c.Args), len(d.Labels))
+	}
+}
+
+// TestSpecTheClusterRejectsIsReported: a spec the MCPServer schema accepts but whose objects the
+// API server rejects (a label value longer than 63 characters) is reported in Accepted and an
+// event, with the API server's words, instead of failing silently in a retry loop.
+func TestSpecTheClusterRejectsIsReported(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "bad-label", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.ExtraLabels = map[string]string{"team": strings.Repeat("x", 64)}
+	})
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	if !strings.Contains(msg, "rejected") || !strings.Contains(msg, "must be no more than 63") {
+		t.Errorf("Accepted message %q does not pass on the API server's reason", msg)
+	}
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonInvalid, "must be no more than 63")
+
+	// Fixing the spec clears it.
+	fixed := getServer(t, key(s))
+	fixed.Spec.ExtraLabels["team"] = "platform"
+	if err := k8s.Update(context.Background(), fixed); err != nil {
+		t.Fatal(err)
+	}
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForDeployment(t, key(s))
 }
