@@ -316,6 +316,12 @@ func TestCheckAdminValues(t *testing.T) {
 			admin: render.AdminValues{Overrides: map[string]any{"affinity": map[string]any{"nodeAffinty": map[string]any{}}}},
 			err:   "unknown field",
 		},
+		// Admin values cannot add objects: the chart has no value that renders one, and the
+		// renderer refuses any kind it does not manage.
+		"an extra object": {
+			admin: render.AdminValues{Overrides: map[string]any{"extraObjects": []any{map[string]any{"apiVersion": "v1", "kind": "Secret"}}}},
+			err:   "the mcp-server chart has no value extraObjects",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -327,6 +333,37 @@ func TestCheckAdminValues(t *testing.T) {
 				t.Fatalf("error %v, want one containing %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// TestAdminValuesAreDataNotTemplates: a value that looks like a template is rendered as the
+// text it is; and an admin may relax the security defaults (admins are trusted), while nothing in
+// a user's spec can undo what an admin enforces.
+func TestAdminValuesAreDataNotTemplates(t *testing.T) {
+	r := newRenderer(t)
+	s := customerServer()
+	s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{RunAsNonRoot: ptr.To(false), Privileged: ptr.To(true)}
+	objs, err := r.Render(render.Request{Server: s, Admin: render.AdminValues{
+		Defaults: map[string]any{"nodeSelector": map[string]any{"zone": "{{ .Release.Name }}"}},
+		Overrides: map[string]any{
+			// null removes a chart default, as in Helm; an empty map would merge into it.
+			"defaultPodSecurityContext": nil,
+			"enforcedSecurityContext":   map[string]any{"runAsNonRoot": true, "privileged": false},
+		},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, _ := objectsByKind(t, objs)
+	if got := d.Spec.Template.Spec.NodeSelector["zone"]; got != "{{ .Release.Name }}" {
+		t.Errorf("a value was evaluated as a template: %q", got)
+	}
+	if d.Spec.Template.Spec.SecurityContext == nil || d.Spec.Template.Spec.SecurityContext.RunAsNonRoot != nil {
+		t.Errorf("the admin's removal of the default pod security context was not used: %+v", d.Spec.Template.Spec.SecurityContext)
+	}
+	sc := d.Spec.Template.Spec.Containers[0].SecurityContext
+	if sc == nil || !ptr.Deref(sc.RunAsNonRoot, false) || ptr.Deref(sc.Privileged, true) {
+		t.Errorf("the user's spec undid what the admin enforces: %+v", sc)
 	}
 }
 
