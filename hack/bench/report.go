@@ -102,6 +102,7 @@ func (rep report) markdown(root, reportPath, plot string) string {
 	w("server's audit log, which records the operator's user only.\n\n")
 	w("![Time to Ready and peak RSS against N](%s)\n\n", rel(filepath.Dir(reportPath), plot))
 
+	rep.targets(w)
 	w("## Summary\n\n")
 	w("| N | floor | all Ready | ratio | first Ready | median Ready | writes per MCPServer | peak RSS | CPU until Ready | idle writes | roll after admin change | roll after ConfigMap change |\n")
 	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
@@ -183,6 +184,52 @@ func unionKeys(a, b map[string]float64) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// target is one of the goals of the scale issue, checked against the numbers of this run.
+type target struct {
+	goal, measured string
+	met            bool
+}
+
+// targets writes the goals and whether this run met them.
+func (rep report) targets(w func(string, ...any)) {
+	var ts []target
+	byN := map[int]result{}
+	for _, r := range rep.Results {
+		byN[r.N] = r
+	}
+	if r, ok := byN[1000]; ok {
+		ts = append(ts, target{"all Ready within 1.2x of the floor at N=1000", fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.2})
+		ts = append(ts, target{"peak RSS at most 50 MiB at N=1000", fmt.Sprintf("%.0f MiB (%.0f MiB anonymous)", r.PeakRSSMiB, r.AnonMiB), r.PeakRSSMiB <= 50})
+	}
+	if r, ok := byN[5000]; ok {
+		ts = append(ts, target{"all Ready within 1.5x of the floor at N=5000", fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.5})
+		ts = append(ts, target{"peak RSS under 200 MiB at N=5000", fmt.Sprintf("%.0f MiB", r.PeakRSSMiB), r.PeakRSSMiB < 200})
+	}
+	for _, r := range rep.Results {
+		ts = append(ts,
+			target{fmt.Sprintf("first servers Ready within seconds at N=%d", r.N), seconds(r.FirstReady), r.FirstReady < 10*time.Second},
+			target{fmt.Sprintf("at most 6 API writes per MCPServer on the way to Ready, events included, at N=%d", r.N),
+				fmt.Sprintf("%.2f", r.writesPerServer()), r.writesPerServer() <= 6},
+			target{fmt.Sprintf("zero API writes while idle at N=%d", r.N),
+				fmt.Sprintf("%d writes in %s, while %.0f re-verifications ran", r.IdleWrites, rep.Idle, r.Reverified), r.IdleWrites == 0})
+	}
+	for _, m := range rep.Micro {
+		if m.Name == "RenderAndDiff" {
+			ts = append(ts, target{"render + diff per MCPServer well under 1 ms (one that changed)",
+				fmt.Sprintf("%.2f ms", m.NsPerOp/1e6), m.NsPerOp < 0.5e6})
+		}
+	}
+	w("## Targets\n\n| goal | this run | met |\n| --- | --- | --- |\n")
+	for _, t := range ts {
+		mark := "yes"
+		if !t.met {
+			mark = "**no**"
+		}
+		w("| %s | %s | %s |\n", t.goal, t.measured, mark)
+	}
+	w("\n")
 }
 
 func rollCell(d time.Duration) string {
