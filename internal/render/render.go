@@ -28,6 +28,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
@@ -187,6 +188,12 @@ func (r *Renderer) decodeManifest(manifest string) ([]client.Object, error) {
 		}
 		if isBlank(doc) {
 			continue
+		}
+		// Converting to JSON here, once and strictly (duplicate keys are errors), spares the
+		// decoder its own two passes over the YAML; it decodes the JSON strictly.
+		doc, err = yaml.YAMLToJSONStrict(doc)
+		if err != nil {
+			return nil, fmt.Errorf("the chart rendered invalid YAML: %w", err)
 		}
 		obj, gvk, err := r.decoder.Decode(doc, nil, nil)
 		if err != nil {
