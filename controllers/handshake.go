@@ -101,13 +101,14 @@ func (s *HandshakeScheduler) Results() <-chan event.TypedGenericEvent[*mcpv1alph
 
 // Observe records that server name is available at target and returns its handshake state.
 // A new target (first sight, new generation, new configuration, new address) forgets earlier
-// results and asks for a handshake ahead of routine work.
-func (s *HandshakeScheduler) Observe(name types.NamespacedName, target handshakeTarget) status.Handshake {
+// results and asks for a handshake ahead of routine work. failures is what the server's status
+// counts for this generation, so that a new operator process goes on counting from there.
+func (s *HandshakeScheduler) Observe(name types.NamespacedName, target handshakeTarget, failures int32) status.Handshake {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.states[name]
 	if !ok || st.target != target {
-		s.states[name] = &handshakeState{target: target}
+		s.states[name] = &handshakeState{target: target, failures: failures}
 		s.queue.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(priorityFirst)}, name)
 		return status.Handshake{}
 	}

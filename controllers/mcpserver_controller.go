@@ -163,9 +163,13 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	// 6. Verify the MCP endpoint once pods are available: the handshake scheduler runs it and
 	//    enqueues this MCPServer again when the result changes.
 	if obs.Workload.Found && obs.Workload.Current && obs.Workload.Available > 0 {
+		var failures int32
+		if status.LastVerdict(server.Status, server.Generation, obs.Address) != nil {
+			failures = server.Status.HandshakeRetryCount
+		}
 		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshakeTarget{
 			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash,
-		})
+		}, failures)
 	} else {
 		r.Handshakes.Forget(req.NamespacedName)
 	}

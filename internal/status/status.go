@@ -77,7 +77,10 @@ func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Ti
 	if obs.Workload.Found {
 		next.Replicas, next.ReadyReplicas = obs.Workload.Replicas, obs.Workload.Ready
 	}
-	next.HandshakeRetryCount = obs.Handshake.Failures
+	verdict := LastVerdict(current, obs.Generation, obs.Address)
+	if obs.Handshake.Result != nil || verdict == nil {
+		next.HandshakeRetryCount = obs.Handshake.Failures
+	}
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeReady {
 		next.ServerInfo = serverInfo(r.Server)
 		next.Tools = tools(r.Tools)
@@ -85,14 +88,14 @@ func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Ti
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeAuthRequired {
 		next.Tools = nil
 	}
-	status, reason, message := ready(obs, accepted, readyStatus(current))
+	status, reason, message := ready(obs, accepted, readyStatus(current), verdict)
 	setCondition(&next, mcpv1alpha1.ConditionReady, status, reason, message, obs.Generation, now)
 	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
 	return next
 }
 
 // ready decides the Ready condition, in the order a user would check things.
-func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus) (metav1.ConditionStatus, string, string) {
+func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus, verdict *metav1.Condition) (metav1.ConditionStatus, string, string) {
 	w, h := obs.Workload, obs.Handshake
 	switch {
 	case !accepted:
@@ -106,6 +109,11 @@ func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus) (met
 		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing, fmt.Sprintf("scaling to zero: %d pods left", w.Replicas)
 	case w.Available == 0:
 		return workloadUnavailable(w, wasReady)
+	case h.Result == nil && verdict != nil:
+		// A new operator process (a restart, a new leader) has not handshaken yet; the last
+		// verdict on this very endpoint stands until its first handshake, queued ahead of
+		// routine work, says otherwise. Ready does not flap because the operator restarted.
+		return verdict.Status, verdict.Reason, verdict.Message
 	case h.Result == nil:
 		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
 			fmt.Sprintf("%s; verifying the MCP endpoint %s", replicaSummary(w), obs.Address)
@@ -119,6 +127,21 @@ func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus) (met
 		return metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable,
 			fmt.Sprintf("%s; %s", replicaSummary(w), describeServer(h.Result))
 	}
+}
+
+// LastVerdict returns the Ready condition when it is a handshake's verdict (Available,
+// AuthenticationRequired or MCPEndpointUnavailable) on the current generation at the current
+// address, and nil otherwise.
+func LastVerdict(current mcpv1alpha1.MCPServerStatus, generation int64, address string) *metav1.Condition {
+	c := meta.FindStatusCondition(current.Conditions, mcpv1alpha1.ConditionReady)
+	if c == nil || c.ObservedGeneration != generation || current.Address == nil || current.Address.URL != address {
+		return nil
+	}
+	switch c.Reason {
+	case mcpv1alpha1.ReasonAvailable, mcpv1alpha1.ReasonAuthenticationRequired, mcpv1alpha1.ReasonMCPEndpointUnavailable:
+		return c
+	}
+	return nil
 }
 
 // workloadUnavailable explains a Deployment with no available pod. A fresh rollout without

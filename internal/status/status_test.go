@@ -161,6 +161,39 @@ func TestComputeIsStable(t *testing.T) {
 	}
 }
 
+// TestANewOperatorKeepsTheLastVerdict: a new operator process (a restart, a new leader) has no
+// handshake result yet; the verdict in the status stands until its first handshake, so that
+// Ready does not flap and nothing is written. A verdict on another generation or address does not.
+func TestANewOperatorKeepsTheLastVerdict(t *testing.T) {
+	obs := status.Observation{Generation: 2, Address: "http://a", DeploymentName: "a", ServiceName: "a", Workload: available(1)}
+	for name, result := range map[string]*mcpprobe.Result{
+		"ready":  ready(1),
+		"failed": {Outcome: mcpprobe.OutcomeFailed, Message: "refused"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			known := obs
+			known.Handshake = status.Handshake{Result: result, Failures: 3}
+			if result.Outcome == mcpprobe.OutcomeReady {
+				known.Handshake.Failures = 0
+			}
+			before := status.Compute(mcpv1alpha1.MCPServerStatus{}, known, t0)
+			restarted := status.Compute(before, obs, t1)
+			if !equality.Semantic.DeepEqual(before, restarted) {
+				t.Errorf("a new process changed the status before its first handshake:\n%+v\n%+v", before, restarted)
+			}
+			for what, changed := range map[string]status.Observation{
+				"generation": func() status.Observation { o := obs; o.Generation = 3; return o }(),
+				"address":    func() status.Observation { o := obs; o.Address = "http://b"; return o }(),
+			} {
+				c := meta.FindStatusCondition(status.Compute(before, changed, t1).Conditions, mcpv1alpha1.ConditionReady)
+				if c.Reason != mcpv1alpha1.ReasonInitializing {
+					t.Errorf("a new %s kept the old verdict: %s %s", what, c.Reason, c.Message)
+				}
+			}
+		})
+	}
+}
+
 // TestStatusStaysWithinLimits: whatever a server reports, status stays bounded.
 func TestStatusStaysWithinLimits(t *testing.T) {
 	r := ready(1)
