@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -181,111 +180,6 @@ func (w *watcher) configHashes(namespace string) map[string]string {
 		hashes[d.Name] = d.Spec.Template.Annotations[configHashAnnotation]
 	}
 	return hashes
-}
-
-// auditPolicy records the operator's requests, without bodies, and nobody else's.
-func auditPolicy(user string) string {
-	return fmt.Sprintf(`apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: [RequestReceived, ResponseStarted]
-rules:
-  - level: Metadata
-    users: [%q]
-  - level: None
-`, user)
-}
-
-// auditLog reads the API server's audit log as it grows.
-type auditLog struct {
-	path    string
-	offset  int64
-	entries []auditEntry
-}
-
-type auditEntry struct {
-	at       time.Time
-	verb     string
-	resource string
-}
-
-// auditCounts are the operator's requests in a time window.
-type auditCounts struct {
-	total, writes, events int
-	byVerbResource        map[string]int
-}
-
-func isWrite(verb string) bool {
-	switch verb {
-	case "create", "update", "patch", "delete", "deletecollection":
-		return true
-	}
-	return false
-}
-
-// count reads what the log gained and counts the requests received in [from, to].
-func (a *auditLog) count(from, to time.Time) (auditCounts, error) {
-	if err := a.readNew(); err != nil {
-		return auditCounts{}, err
-	}
-	c := auditCounts{byVerbResource: map[string]int{}}
-	for _, e := range a.entries {
-		if e.at.Before(from) || e.at.After(to) {
-			continue
-		}
-		c.total++
-		c.byVerbResource[e.verb+" "+e.resource]++
-		if isWrite(e.verb) {
-			c.writes++
-			if e.resource == "events" {
-				c.events++
-			}
-		}
-	}
-	return c, nil
-}
-
-func (a *auditLog) readNew() error {
-	f, err := os.Open(a.path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if _, err := f.Seek(a.offset, io.SeekStart); err != nil {
-		return err
-	}
-	reader := bufio.NewReaderSize(f, 1<<20)
-	for {
-		line, err := reader.ReadBytes('\n')
-		if err == io.EOF {
-			return nil // a partial last line is read next time
-		}
-		if err != nil {
-			return err
-		}
-		a.offset += int64(len(line))
-		var event struct {
-			Verb      string    `json:"verb"`
-			Received  time.Time `json:"requestReceivedTimestamp"`
-			ObjectRef *struct {
-				Resource    string `json:"resource"`
-				Subresource string `json:"subresource"`
-			} `json:"objectRef"`
-		}
-		if err := json.Unmarshal(line, &event); err != nil {
-			return fmt.Errorf("audit log: %w", err)
-		}
-		resource := "(non-resource)"
-		if r := event.ObjectRef; r != nil {
-			resource = r.Resource
-			if r.Subresource != "" {
-				resource += "/" + r.Subresource
-			}
-		}
-		a.entries = append(a.entries, auditEntry{at: event.Received, verb: event.Verb, resource: resource})
-	}
 }
 
 // memoryNow reads a process's resident memory now (MiB): anonymous (the heap, stacks: what the

@@ -82,7 +82,6 @@ type runN struct {
 	n        int
 	dir      string
 	cluster  *localcluster.Cluster
-	audit    *auditLog
 	watch    *watcher
 	operator *localcluster.Process
 	pprof    string
@@ -139,19 +138,11 @@ func (r *runN) run(ctx context.Context) error {
 // startCluster starts a control plane with the API server's audit log recording the operator's
 // requests (and nobody else's).
 func (r *runN) startCluster(ctx context.Context) error {
-	policy := filepath.Join(r.dir, "audit-policy.yaml")
-	if err := os.WriteFile(policy, []byte(auditPolicy(operatorUser)), 0o600); err != nil {
-		return err
-	}
-	r.audit = &auditLog{path: filepath.Join(r.dir, "audit.log")}
 	nodes := max(2, (2*r.n+podsPerNode-1)/podsPerNode)
 	say("N=%d: starting a local control plane with %d kwok nodes of %d pods", r.n, nodes, podsPerNode)
 	var err error
 	r.cluster, err = localcluster.Start(ctx, localcluster.Options{
-		Dir: r.dir, Nodes: nodes, PodsPerNode: podsPerNode,
-		APIServerArgs: map[string]string{
-			"audit-policy-file": policy, "audit-log-path": r.audit.path, "audit-log-format": "json",
-		},
+		Dir: r.dir, Nodes: nodes, PodsPerNode: podsPerNode, AuditUser: operatorUser,
 	})
 	if err != nil {
 		return err
@@ -304,11 +295,11 @@ func (r *runN) measureOperator(ctx context.Context) error {
 		}
 	}
 	r.res.CPUProfile, r.res.APIServerProfile = cpuProfile, apiProfile
-	counts, err := r.audit.count(windowStart, end)
+	counts, err := r.cluster.Audit.Count(windowStart, end)
 	if err != nil {
 		return err
 	}
-	r.res.Requests, r.res.Writes, r.res.Events = counts.byVerbResource, counts.writes, counts.events
+	r.res.Requests, r.res.Writes, r.res.Events = counts.ByVerbResource, counts.Writes, counts.Events
 	say("N=%d: all Ready in %s (first %s, median %s); %d writes", r.n, r.res.AllReady.Round(100*time.Millisecond),
 		r.res.FirstReady.Round(100*time.Millisecond), r.res.MedianReady.Round(100*time.Millisecond), r.res.Writes)
 	return nil
@@ -332,11 +323,11 @@ func (r *runN) measureIdle(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	counts, err := r.audit.count(start, end)
+	counts, err := r.cluster.Audit.Count(start, end)
 	if err != nil {
 		return err
 	}
-	r.res.IdleWrites, r.res.IdleRequests, r.res.Reverified = counts.writes, counts.total, after-before
+	r.res.IdleWrites, r.res.IdleRequests, r.res.Reverified = counts.Writes, counts.Total, after-before
 	return nil
 }
 
@@ -375,9 +366,9 @@ func (r *runN) timeRoll(ctx context.Context, what string, change func() error, c
 		return 0, 0, err
 	}
 	took := time.Since(start)
-	counts, err := r.audit.count(start, time.Now())
-	say("N=%d: rolled in %s with %d writes", r.n, took.Round(100*time.Millisecond), counts.writes)
-	return took, counts.writes, err
+	counts, err := r.cluster.Audit.Count(start, time.Now())
+	say("N=%d: rolled in %s with %d writes", r.n, took.Round(100*time.Millisecond), counts.Writes)
+	return took, counts.Writes, err
 }
 
 // rolledOut: the Deployment's controller saw its latest spec, and only new pods run, all

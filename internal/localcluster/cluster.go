@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Options struct {
 	ExtraCRDPaths []string
 	// APIServerArgs are extra kube-apiserver flags (name without dashes -> value).
 	APIServerArgs map[string]string
+	// AuditUser, when set, is the user whose requests the API server's audit log records
+	// (Cluster.Audit reads it).
+	AuditUser string
 }
 
 // Cluster is a running local control plane.
@@ -53,9 +57,14 @@ type Cluster struct {
 	Client client.Client
 	// Processes are the control plane programs besides etcd and kube-apiserver.
 	Processes []*Process
+	// Audit reads the requests of Options.AuditUser; nil without one.
+	Audit *AuditLog
 
 	dir string
 	env *testenv.Env
+	// restarted are etcd and kube-apiserver once RestartControlPlaneProgram has started them
+	// again; this package, not envtest, stops them.
+	restarted map[string]*Process
 }
 
 // kwokNodeAnnotation marks the nodes kwok manages.
@@ -73,6 +82,15 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 		// Room for thousands of Services (envtest's default range holds 253).
 		"service-cluster-ip-range": "10.96.0.0/16",
 	}
+	var audit *AuditLog
+	if o.AuditUser != "" {
+		policy := filepath.Join(o.Dir, "audit-policy.yaml")
+		if err := os.WriteFile(policy, []byte(auditPolicy(o.AuditUser)), 0o600); err != nil {
+			return nil, err
+		}
+		audit = &AuditLog{path: filepath.Join(o.Dir, "audit.log")}
+		apiServerArgs["audit-policy-file"], apiServerArgs["audit-log-path"], apiServerArgs["audit-log-format"] = policy, audit.path, "json"
+	}
 	for name, value := range o.APIServerArgs {
 		apiServerArgs[name] = value
 	}
@@ -80,7 +98,7 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{Config: env.Config, Client: env.Client, dir: o.Dir, env: env}
+	c := &Cluster{Config: env.Config, Client: env.Client, Audit: audit, dir: o.Dir, env: env, restarted: map[string]*Process{}}
 	if err := c.start(ctx, o); err != nil {
 		_ = c.Stop()
 		return nil, err
@@ -197,7 +215,10 @@ func (c *Cluster) waitForNodes(ctx context.Context, n int) error {
 
 // checkProcesses fails when a control plane program has exited.
 func (c *Cluster) checkProcesses() error {
-	for _, p := range c.Processes {
+	for _, p := range append(slices.Clone(c.Processes), c.restarted[APIServer], c.restarted[Etcd]) {
+		if p == nil {
+			continue
+		}
 		if exited, err := p.Exited(); exited {
 			return fmt.Errorf("%s exited (%v); its log:\n%s", p.Name, err, p.Tail(30))
 		}
@@ -212,6 +233,11 @@ func (c *Cluster) Healthy() error { return c.checkProcesses() }
 func (c *Cluster) Stop() error {
 	for i := len(c.Processes) - 1; i >= 0; i-- {
 		c.Processes[i].Stop(5 * time.Second)
+	}
+	for _, name := range []string{APIServer, Etcd} {
+		if p, ok := c.restarted[name]; ok {
+			p.Stop(10 * time.Second)
+		}
 	}
 	return errors.Join(c.env.Stop())
 }
