@@ -253,6 +253,38 @@ func TestMissingServiceAccountBlocksRollout(t *testing.T) {
 	}
 }
 
+// TestReferencesStayInTheServersNamespace: a ConfigMap or Secret of the same name in another
+// namespace does not satisfy a reference. Whoever can create MCPServers in one namespace cannot
+// make the operator read, digest or mount anything of another.
+func TestReferencesStayInTheServersNamespace(t *testing.T) {
+	ctx := context.Background()
+	ns, elsewhere := newNamespace(t), newNamespace(t)
+	for _, obj := range []client.Object{
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings", Namespace: elsewhere}, Data: map[string]string{"k": "v"}},
+		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "credentials", Namespace: elsewhere}, Data: map[string][]byte{"token": []byte("x")}},
+	} {
+		if err := k8s.Create(ctx, obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := newServer(t, ns, "reaches-out", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Config.Env = []corev1.EnvVar{{Name: "TOKEN", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: "credentials"}, Key: "token"}}}}
+		s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{{Path: "/etc/settings", Source: mcpv1alpha1.StorageSource{
+			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: "settings"}}}}}
+	})
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	for _, want := range []string{`ConfigMap "settings" not found`, `Secret "credentials" not found`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("Accepted message %q does not say %q", msg, want)
+		}
+	}
+	requireAbsent(t, &appsv1.Deployment{}, key(s))
+	requireAbsent(t, &appsv1.Deployment{}, types.NamespacedName{Namespace: elsewhere, Name: s.Name})
+}
+
 // TestMissingReferencesAreNamed covers env and envFrom references, a missing key, and optional
 // references (which do not block).
 func TestMissingReferencesAreNamed(t *testing.T) {
