@@ -119,6 +119,12 @@ BENCH_ARGS ?=
 bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about 30 minutes).
 	env $(TEST_ENV) go run ./hack/bench -n $(BENCH_N) $(BENCH_ARGS)
 
+# CHAOS_ARGS: more hack/chaos flags (see go run ./hack/chaos -h), e.g. -seed to replay a run.
+CHAOS_ARGS ?=
+.PHONY: chaos
+chaos: control-plane ## Kill the operator, kube-apiserver and etcd under load, then check every object; writes docs/reliability.md (about 15 minutes).
+	env $(TEST_ENV) go run ./hack/chaos $(CHAOS_ARGS)
+
 ##@ OLM packaging
 
 .PHONY: bundle
