@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,8 @@ func (s *session) markdown(root string) string {
 	w("| violations found (target 0) | %d |\n", len(s.checks.violations))
 	w("| the leader's fewest goroutines, in two windows of %s (no growth: at most %d more) | %v, then %v |\n",
 		2*s.cfg.reverify, goroutineSlack, s.goroutinesBefore, s.goroutinesAfter)
+	w("| leader handovers after the %d kills under load (target: each within the lease duration plus the retry period) | longest %s |\n",
+		len(s.handoversUnderLoad), slices.Max(append([]time.Duration{0}, s.handoversUnderLoad...)).Round(100*time.Millisecond))
 	w("| leader handover after the settled leader was killed (target: within the %s lease duration, plus the %s retry period) | %s |\n",
 		leaseDuration, retryPeriod, s.handover.Round(100*time.Millisecond))
 	w("| writes by the new leader to healthy servers and their objects until it had re-verified every server (target 0) | %s |\n\n", writes(s.writesAfterHandover))

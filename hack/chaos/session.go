@@ -50,6 +50,7 @@ type session struct {
 
 	goroutinesBefore, goroutinesAfter float64
 	handover                          time.Duration
+	handoversUnderLoad                []time.Duration
 	writesAfterHandover               map[string]int
 }
 
