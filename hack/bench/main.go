@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -27,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mcp-operator/mcp-operator/internal/localcluster"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
 
@@ -88,17 +88,15 @@ func run(ctx context.Context, c config) error {
 			*p = filepath.Join(root, *p)
 		}
 	}
-	if err := os.MkdirAll(c.artifacts, 0o755); err != nil {
-		return err
+	for _, dir := range []string{c.artifacts, filepath.Dir(c.report), filepath.Dir(c.plot)} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
 	}
 	c.binDir = filepath.Join(c.artifacts, "bin")
 	say("Building the operator and the sample MCP server")
-	for out, pkg := range map[string]string{"manager": ".", "sample-mcp-server": "./cmd/sample-mcp-server"} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(c.binDir, out), pkg)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building %s: %w", pkg, err)
-		}
+	if err := localcluster.BuildBinaries(ctx, c.binDir); err != nil {
+		return err
 	}
 	if c.qps > 0 {
 		c.operatorArgs = append(c.operatorArgs, fmt.Sprintf("--kube-api-qps=%d", c.qps))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/localcluster"
 )
 
 // watcher follows Deployments and MCPServers through informers, so that the bench waits on
@@ -276,30 +276,8 @@ func fetchAPIServerProfile(ctx context.Context, cfg *rest.Config, file string) e
 
 // handshakeCount reads how many MCP handshakes the operator has run, from its metrics.
 func handshakeCount(ctx context.Context, addr string) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	total := 0.0
-	scanner := bufio.NewScanner(resp.Body)
-	scanner.Buffer(make([]byte, 1<<20), 1<<20)
-	for scanner.Scan() {
-		line := scanner.Text()
-		if !strings.HasPrefix(line, "mcp_operator_handshake_duration_seconds_count") {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-		if err != nil {
-			return 0, err
-		}
-		total += v
-	}
-	return total, scanner.Err()
+	total, _, err := localcluster.Metric(ctx, addr, "mcp_operator_handshake_duration_seconds_count")
+	return total, err
 }
 
 // phaseCost is what the whole control plane spent in one phase: CPU seconds by program (the

@@ -16,12 +16,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/mcp-operator/mcp-operator/internal/localcluster"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
 
@@ -87,12 +87,8 @@ func run(ctx context.Context, c config) (int, error) {
 	}
 	c.binDir = filepath.Join(c.artifacts, "bin")
 	say("Building the operator and the sample MCP server")
-	for out, pkg := range map[string]string{"manager": ".", "sample-mcp-server": "./cmd/sample-mcp-server"} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(c.binDir, out), pkg)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("building %s: %w", pkg, err)
-		}
+	if err := localcluster.BuildBinaries(ctx, c.binDir); err != nil {
+		return 0, err
 	}
 	logs := filepath.Join(c.artifacts, "logs")
 	if err := os.RemoveAll(logs); err != nil {
@@ -107,6 +103,12 @@ func run(ctx context.Context, c config) (int, error) {
 		_ = s.cluster.Stop()
 	}
 	if err != nil {
+		return 0, err
+	}
+	for _, v := range s.checks.violations {
+		say("violation: %s: %s: %s", v.check, v.object, v.detail)
+	}
+	if err := os.MkdirAll(filepath.Dir(c.report), 0o755); err != nil {
 		return 0, err
 	}
 	if err := os.WriteFile(c.report, []byte(s.markdown(root)), 0o644); err != nil {

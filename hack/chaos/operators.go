@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net/http"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -90,33 +86,10 @@ func supervise(ctx context.Context, replicas []*replica) {
 	})
 }
 
-// metric sums the samples of one metric the replica serves; ok is false when it does not answer.
+// metric reads one of the replica's metrics; ok is false when it does not answer.
 func (r *replica) metric(ctx context.Context, name string) (float64, bool) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+r.metrics+"/metrics", nil)
-	if err != nil {
-		return 0, false
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, false
-	}
-	defer resp.Body.Close()
-	total, found := 0.0, false
-	scanner := bufio.NewScanner(resp.Body)
-	scanner.Buffer(make([]byte, 1<<20), 1<<20)
-	for scanner.Scan() {
-		line := scanner.Text()
-		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-		if err == nil {
-			total, found = total+v, true
-		}
-	}
-	return total, found && scanner.Err() == nil
+	v, found, err := localcluster.Metric(ctx, r.metrics, name)
+	return v, found && err == nil
 }
 
 func (r *replica) leading(ctx context.Context) bool {

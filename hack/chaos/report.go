@@ -21,7 +21,7 @@ func (s *session) markdown(root string) string {
 	w("replays the same schedule.\n\n")
 	w("Two operator replicas with leader election ran against a local control plane (etcd, kube-apiserver, ")
 	w("kube-controller-manager, kube-scheduler, kwok nodes), with `--reverify-interval=%s`. ", s.cfg.reverify)
-	w("There were %d MCPServers, all Ready or failing as they should %s after they were created:\n\n", s.cfg.servers, s.initialReady.Round(time.Second))
+	w("There were %d MCPServers, all Ready or failing as they should %s after the first was created:\n\n", s.cfg.servers, s.initialReady.Round(time.Second))
 	w("| namespace | MCPServers | their MCP endpoint |\n| --- | --- | --- |\n")
 	endpoints := map[string]string{
 		"chaos-good":      "the sample MCP server; spec edits go to these, and one more MCPServer (`" + takenName + "`) has a name a foreign Deployment already has",
@@ -65,10 +65,10 @@ func (s *session) markdown(root string) string {
 	w("| violations found (target 0) | %d |\n", len(s.checks.violations))
 	w("| the leader's fewest goroutines, in two windows of %s (no growth: at most %d more) | %v, then %v |\n",
 		2*s.cfg.reverify, goroutineSlack, s.goroutinesBefore, s.goroutinesAfter)
-	w("| leader handovers after the %d kills under load (target: each within the lease duration plus the retry period) | longest %s |\n",
-		len(s.handoversUnderLoad), slices.Max(append([]time.Duration{0}, s.handoversUnderLoad...)).Round(100*time.Millisecond))
-	w("| leader handover after the settled leader was killed (target: within the %s lease duration, plus the %s retry period) | %s |\n",
-		leaseDuration, retryPeriod, s.handover.Round(100*time.Millisecond))
+	w("| leader handovers after the %d kills under load (target: each within %s, the %s lease duration plus one jittered %s retry) | longest %s |\n",
+		len(s.handoversUnderLoad), handoverLimit, leaseDuration, retryPeriod,
+		slices.Max(append([]time.Duration{0}, s.handoversUnderLoad...)).Round(100*time.Millisecond))
+	w("| leader handover after the settled leader was killed (same target) | %s |\n", s.handover.Round(100*time.Millisecond))
 	w("| writes by the new leader to healthy servers and their objects until it had re-verified every server (target 0) | %s |\n\n", writes(s.writesAfterHandover))
 	w("The checks: each MCPServer's status describes its current generation; its Deployment runs the image and ")
 	w("environment its spec asks for; it owns exactly one Deployment, Service and NetworkPolicy; every object with an ")

@@ -60,10 +60,10 @@ func (s *session) run(ctx context.Context) error {
 	if err := s.setUp(ctx); err != nil {
 		return err
 	}
+	start := time.Now()
 	if err := s.createServers(ctx); err != nil {
 		return err
 	}
-	start := time.Now()
 	if err := s.waitConverged(ctx, 5*time.Minute); err != nil {
 		return fmt.Errorf("before any fault: %w", err)
 	}

@@ -57,7 +57,7 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	bin = filepath.Join(runDir, "bin")
-	if err := buildBinaries(); err != nil {
+	if err := localcluster.BuildBinaries(context.Background(), bin); err != nil {
 		return 0, err
 	}
 	ctx := context.Background()
@@ -76,19 +76,6 @@ func run(m *testing.M) (int, error) {
 		fmt.Fprintln(os.Stderr, "e2e: logs of every process are in", runDir)
 	}
 	return code, nil
-}
-
-// buildBinaries builds the operator and the sample MCP server, as a user would.
-func buildBinaries() error {
-	root := testenv.RepoRoot()
-	for out, pkg := range map[string]string{"manager": ".", "sample-mcp-server": "./cmd/sample-mcp-server"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, out), pkg)
-		cmd.Dir = root
-		if raw, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("building %s: %v\n%s", pkg, err, raw)
-		}
-	}
-	return nil
 }
 
 // operator is one running operator process.
