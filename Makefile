@@ -116,7 +116,7 @@ demo: control-plane ## Start a local control plane, run the operator and the cus
 BENCH_N ?= 100,1000,5000
 BENCH_ARGS ?=
 .PHONY: bench
-bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about 30 minutes).
+bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about an hour).
 	env $(TEST_ENV) go run ./hack/bench -n $(BENCH_N) $(BENCH_ARGS)
 
 # CHAOS_ARGS: more hack/chaos flags (see go run ./hack/chaos -h), e.g. -seed to replay a run.
