@@ -16,7 +16,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
 
 type catalogPage struct {
@@ -295,17 +294,7 @@ func TestStateChangesNeedTheSessionsCSRFToken(t *testing.T) {
 }
 
 func TestDeployIsDisabledWithoutTheMCPServerAPI(t *testing.T) {
-	bare, err := testenv.Start(testenv.Options{WithoutProjectCRDs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = bare.Stop() }()
-	srv, err := startCatalog(bare.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	s := newSession(t, srv.URL, "nobody")
+	s := newSession(t, startBareCatalog(t), "nobody")
 	var page catalogPage
 	s.expect("GET", "/api/catalog", nil, http.StatusOK, &page)
 	for _, item := range page.Items {

@@ -283,17 +283,7 @@ func TestBrowserDeployButtonDisabled(t *testing.T) {
 	}
 
 	t.Run("without the MCPServer API", func(t *testing.T) {
-		bare, err := testenv.Start(testenv.Options{WithoutProjectCRDs: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = bare.Stop() }()
-		srv, err := startCatalog(bare.Config)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer srv.Close()
-		b := openBrowser(t, srv.URL, "nobody")
+		b := openBrowser(t, startBareCatalog(t), "nobody")
 		b.open("#/servers/"+sampleID, "#deploy-button")
 		if !b.isTrue(`document.getElementById("deploy-button").disabled`) {
 			t.Error("the deploy button is enabled on a cluster without the MCPServer API")

@@ -85,6 +85,23 @@ func runSuite(m *testing.M) int {
 	return m.Run()
 }
 
+// startBareCatalog starts a catalog page on its own API server that does not serve the
+// MCPServer API, for as long as the test runs, and returns its URL.
+func startBareCatalog(t *testing.T) string {
+	t.Helper()
+	bare, err := testenv.Start(testenv.Options{WithoutProjectCRDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bare.Stop() })
+	srv, err := startCatalog(bare.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 // startCatalog serves the test catalog sources as cmd/mcp-catalog does, with each request's
 // bearer token as identity.
 func startCatalog(cfg *rest.Config) (*httptest.Server, error) {
