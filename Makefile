@@ -23,7 +23,7 @@ CONTROLLER_GEN ?= $(CACHE_DIR)/controller-gen-$(CONTROLLER_TOOLS_VERSION)/contro
 KUBECTL ?= $(or $(shell command -v kubectl 2>/dev/null),$(shell hack/control-plane.sh print-env | sed -n 's/^TEST_ASSET_KUBECTL=//p'))
 
 # Every go test run gets the control plane's binary paths (TEST_ASSET_*).
-TEST_ENV = $(shell hack/control-plane.sh print-env)
+TEST_ENV = $(shell hack/control-plane.sh print-env) $(shell hack/web-assets.sh print-env)
 GO_TEST_FLAGS ?= -race -count=1 -timeout 30m
 
 SHELL = /usr/bin/env bash -o pipefail
@@ -68,7 +68,7 @@ control-plane: ## Build the test control plane (kube-apiserver, etcd, ...) once;
 	hack/control-plane.sh
 
 .PHONY: test
-test: control-plane controller-gen opm browser fmt-check vet ## Run every test, on a real API server (builds what it needs first).
+test: control-plane controller-gen opm browser web-assets fmt-check vet ## Run every test, on a real API server (builds what it needs first).
 	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) OPM=$(OPM) go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
@@ -169,6 +169,14 @@ OPM ?= $(CACHE_DIR)/opm-$(OPM_VERSION)/opm
 .PHONY: browser
 browser: ## Install Debian's chromium for the catalog's browser tests, when it is missing.
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || hack/install-chromium.sh
+
+.PHONY: web-assets
+web-assets: ## Fetch the catalog page's pinned npm packages (PatternFly, axe-core) into the cache.
+	hack/web-assets.sh
+
+.PHONY: vendor-patternfly
+vendor-patternfly: web-assets ## Vendor the part of PatternFly the catalog page uses into internal/catalog/web/vendor.
+	go run ./hack/vendor-patternfly -tgz $$(hack/web-assets.sh print-env | sed -n 's/^TEST_ASSET_PATTERNFLY_TGZ=//p')
 
 .PHONY: opm
 opm: $(OPM) ## Build opm (operator-registry) into the cache.
