@@ -129,7 +129,7 @@ func newIdentity(restCfg *rest.Config, scheme *runtime.Scheme, local bool) (cata
 		return nil, err
 	}
 	if local {
-		c, err := client.New(restCfg, client.Options{Scheme: scheme, Mapper: mapper})
+		c, err := client.NewWithWatch(restCfg, client.Options{Scheme: scheme, Mapper: mapper})
 		if err != nil {
 			return nil, err
 		}

@@ -48,6 +48,7 @@ var stylesheets = []string{
 	"components/InputGroup/input-group.css",
 	"components/Label/label.css",
 	"components/Label/label-group.css",
+	"components/List/list.css",
 	"components/Masthead/masthead.css",
 	"components/Menu/menu.css",
 	"components/MenuToggle/menu-toggle.css",

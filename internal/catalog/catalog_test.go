@@ -135,28 +135,79 @@ func TestFilter(t *testing.T) {
 	more, _ := Parse("b", []byte(serverJSONs))
 	entries = append(entries, more...)
 	tests := map[string]struct {
-		query             string
-		transports, label []string
-		want              []string
+		query Query
+		want  []string
 	}{
-		"everything":             {want: []string{"kubernetes-mcp-server", "hosted", "io.github.acme/weather", "com.example/remote"}},
-		"by tool name":           {query: "pods_list", want: []string{"kubernetes-mcp-server"}},
-		"by provider, any case":  {query: "red HAT", want: []string{"kubernetes-mcp-server"}},
-		"every word must match":  {query: "forecasts weather", want: []string{"io.github.acme/weather"}},
-		"by transport":           {transports: []string{TransportSSE}, want: []string{"hosted", "com.example/remote"}},
-		"by label":               {label: []string{"kubernetes"}, want: []string{"kubernetes-mcp-server"}},
-		"nothing matches":        {query: "zzz"},
-		"transport and query":    {query: "remote", transports: []string{TransportStdio}},
-		"several transports any": {transports: []string{TransportStdio, TransportSSE}, want: []string{"hosted", "com.example/remote"}},
+		"everything, by name":    {want: []string{"com.example/remote", "hosted", "kubernetes-mcp-server", "io.github.acme/weather"}},
+		"by tool name":           {query: Query{Text: "pods_list"}, want: []string{"kubernetes-mcp-server"}},
+		"by provider, any case":  {query: Query{Text: "red HAT"}, want: []string{"kubernetes-mcp-server"}},
+		"every word must match":  {query: Query{Text: "forecasts weather"}, want: []string{"io.github.acme/weather"}},
+		"by transport":           {query: Query{Transports: []string{TransportSSE}}, want: []string{"com.example/remote", "hosted"}},
+		"by label":               {query: Query{Labels: []string{"kubernetes"}}, want: []string{"kubernetes-mcp-server"}},
+		"by provider facet":      {query: Query{Providers: []string{"io.github.acme", "Red Hat"}}, want: []string{"kubernetes-mcp-server", "io.github.acme/weather"}},
+		"remote only":            {query: Query{Modes: []string{ModeRemote}}, want: []string{"com.example/remote", "hosted"}},
+		"local only":             {query: Query{Modes: []string{ModeLocal}}, want: []string{"kubernetes-mcp-server", "io.github.acme/weather"}},
+		"nothing matches":        {query: Query{Text: "zzz"}},
+		"transport and query":    {query: Query{Text: "remote", Transports: []string{TransportStdio}}},
+		"several transports any": {query: Query{Transports: []string{TransportStdio, TransportSSE}}, want: []string{"com.example/remote", "hosted"}},
+		"sorted by provider":     {query: Query{Sort: "provider"}, want: []string{"hosted", "com.example/remote", "io.github.acme/weather", "kubernetes-mcp-server"}},
+		"most tools first":       {query: Query{Sort: "tools"}, want: []string{"kubernetes-mcp-server", "com.example/remote", "hosted", "io.github.acme/weather"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var got []string
-			for _, e := range Filter(entries, tc.query, tc.transports, tc.label) {
+			for _, e := range Filter(entries, tc.query) {
 				got = append(got, e.Name)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFacetsCountTheWholeCatalog(t *testing.T) {
+	entries, _ := Parse("a", []byte(openShiftAIYAML))
+	more, _ := Parse("b", []byte(serverJSONs))
+	got := FacetsOf(append(entries, more...))
+	want := Facets{
+		Transports: []FacetValue{{"sse", 2}, {"streamable-http", 3}},
+		Labels:     []FacetValue{{"kubernetes", 1}},
+		Providers:  []FacetValue{{"Red Hat", 1}, {"com.example", 1}, {"io.github.acme", 1}},
+		Modes:      []FacetValue{{"local", 2}, {"remote", 2}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("facets (-want +got):\n%s", diff)
+	}
+	if empty := FacetsOf(nil); empty.Labels == nil || empty.Transports == nil || empty.Providers == nil || empty.Modes == nil {
+		t.Errorf("the facets of an empty catalog hold a null list: %+v", empty)
+	}
+}
+
+func TestIcons(t *testing.T) {
+	tests := map[string]struct {
+		doc  string
+		want string
+	}{
+		"server.json light icon over dark": {`{"name": "a/b", "remotes": [{"type": "sse", "url": "https://x/sse"}], "icons": [
+			{"src": "https://example.com/dark.png", "theme": "dark"}, {"src": "data:image/png;base64,iVBORw0KGgo=", "theme": "light"}]}`,
+			"data:image/png;base64,iVBORw0KGgo="},
+		"server.json only a dark icon": {`{"name": "a/b", "remotes": [{"type": "sse", "url": "https://x/sse"}], "icons": [{"src": "https://example.com/dark.png", "theme": "dark"}]}`,
+			"https://example.com/dark.png"},
+		"no script URL": {`{"name": "a/b", "remotes": [{"type": "sse", "url": "https://x/sse"}], "icons": [{"src": "javascript:alert(1)"}]}`, ""},
+		"no plain http": {`{"name": "a/b", "remotes": [{"type": "sse", "url": "https://x/sse"}], "icons": [{"src": "http://example.com/i.png"}]}`, ""},
+		"no HTML data":  {`{"name": "a/b", "remotes": [{"type": "sse", "url": "https://x/sse"}], "icons": [{"src": "data:text/html,<script>1</script>"}]}`, ""},
+		"OpenShift AI logo": {"mcp_servers: [{name: x, deploymentMode: remote, endpoints: {sse: 'https://x'}, logo: 'data:image/svg+xml;base64,PHN2Zy8+'}]",
+			"data:image/svg+xml;base64,PHN2Zy8+"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			entries, errs := Parse("icons", []byte(tc.doc))
+			if len(errs) != 0 || len(entries) != 1 {
+				t.Fatalf("%v %v", entries, errs)
+			}
+			if entries[0].Icon != tc.want {
+				t.Errorf("icon %q, want %q", entries[0].Icon, tc.want)
 			}
 		})
 	}

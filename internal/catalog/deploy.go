@@ -47,35 +47,39 @@ func (d *DeployRequest) Validate(e Entry) []FieldError {
 	add := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
-	if msgs := validation.IsDNS1035Label(d.Name); len(msgs) > 0 {
-		add("name", "name %q: %s", d.Name, msgs[0])
+	if d.Name == "" {
+		add("name", "Enter a name")
+	} else if msgs := validation.IsDNS1035Label(d.Name); len(msgs) > 0 {
+		add("name", "%s", inWords(msgs[0]))
 	}
-	if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
-		add("namespace", "namespace %q: %s", d.Namespace, msgs[0])
+	if d.Namespace == "" {
+		add("namespace", "Choose a namespace")
+	} else if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
+		add("namespace", "%s", inWords(msgs[0]))
 	}
 	if d.ServiceAccount != "" {
 		if msgs := validation.IsDNS1123Subdomain(d.ServiceAccount); len(msgs) > 0 {
-			add("serviceAccount", "service account %q: %s", d.ServiceAccount, msgs[0])
+			add("serviceAccount", "%s", inWords(msgs[0]))
 		}
 	}
 	if d.Port < 1 || d.Port > 65535 {
-		add("port", "port must be between 1 and 65535")
+		add("port", "Use a port between 1 and 65535")
 	}
 	if !strings.HasPrefix(d.Path, "/") || strings.ContainsAny(d.Path, " ?#\n\r\t") {
-		add("path", "path must start with '/' and contain no spaces, '?' or '#'")
+		add("path", "Start with '/' and use no spaces, '?' or '#'")
 	}
 	for i, a := range d.Args {
 		if a == "" {
-			add(fmt.Sprintf("args[%d]", i), "arguments must not be empty")
+			add(fmt.Sprintf("args[%d]", i), "Leave no argument empty")
 		}
 	}
 	given := map[string]bool{}
 	for i, v := range d.Env {
 		if !envName.MatchString(v.Name) {
-			add(fmt.Sprintf("env[%d]", i), "environment variable name %q must be letters, digits and '_', not starting with a digit", v.Name)
+			add(fmt.Sprintf("env[%d]", i), "The name %q must be letters, digits and '_', not starting with a digit", v.Name)
 		}
 		if given[v.Name] {
-			add(fmt.Sprintf("env[%d]", i), "environment variable %s is set twice", v.Name)
+			add(fmt.Sprintf("env[%d]", i), "%s is set twice", v.Name)
 		}
 		given[v.Name] = v.Value != ""
 	}

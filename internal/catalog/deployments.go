@@ -32,7 +32,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errs := req.Validate(e); len(errs) > 0 {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "please correct the form", "errors": errs})
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Correct the fields marked below.", "errors": errs})
 		return
 	}
 	c, err := s.Identity.ClientFor(r)
@@ -43,7 +43,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 	server, secret := req.Objects(e)
 	if secret != nil {
 		if err := c.Create(r.Context(), secret); err != nil {
-			writeClusterError(w, err)
+			writeDeployError(w, err, server)
 			return
 		}
 	}
@@ -52,7 +52,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 			// Leave nothing behind: the Secret was made for this MCPServer only.
 			_ = c.Delete(r.Context(), secret)
 		}
-		writeClusterError(w, err)
+		writeDeployError(w, err, server)
 		return
 	}
 	if secret != nil {
@@ -130,16 +130,7 @@ func listVisibleServers(ctx context.Context, c client.Client, namespace string) 
 
 // projectsOf lists the names of the user's OpenShift projects.
 func projectsOf(ctx context.Context, c client.Client) ([]string, error) {
-	projects := &metav1.PartialObjectMetadataList{}
-	projects.SetGroupVersionKind(schema.GroupVersionKind{Group: "project.openshift.io", Version: "v1", Kind: "ProjectList"})
-	if err := c.List(ctx, projects); err != nil {
-		return nil, err
-	}
-	names := make([]string, len(projects.Items))
-	for i, p := range projects.Items {
-		names[i] = p.Name
-	}
-	return names, nil
+	return metadataNames(ctx, c, schema.GroupVersionKind{Group: "project.openshift.io", Version: "v1", Kind: "ProjectList"})
 }
 
 // describeDeployment derives Available, Pending or Failed from the conditions.

@@ -39,6 +39,8 @@ type Entry struct {
 	Path string   `json:"path,omitempty"`
 	Args []string `json:"args,omitempty"`
 	Env  []EnvVar `json:"env,omitempty"`
+	// Icon is an image for the card: a data: URI or an https URL; empty: the page's own.
+	Icon string `json:"icon,omitempty"`
 	// Source names the catalog source the entry came from.
 	Source string `json:"source"`
 }
@@ -99,36 +101,104 @@ func hasAny(values, wanted []string) bool {
 	return false
 }
 
-// Filter selects the entries matching a search query, any of the transports, and any of the labels.
-func Filter(entries []Entry, query string, transports, labels []string) []Entry {
-	var out []Entry
+// Deployment modes, as OpenShift AI's catalog names them.
+const (
+	ModeLocal  = "local"
+	ModeRemote = "remote"
+)
+
+// Mode says whether the server runs in the cluster (local) or elsewhere (remote).
+func (e *Entry) Mode() string {
+	if e.Remote {
+		return ModeRemote
+	}
+	return ModeLocal
+}
+
+// Query is what the catalog page asks for: a search and, per facet, the values of which an
+// entry must have one (none: any).
+type Query struct {
+	Text       string
+	Transports []string
+	Labels     []string
+	Providers  []string
+	Modes      []string
+	// Sort is "name" (the default), "provider" or "tools" (most tools first).
+	Sort string
+}
+
+// Filter selects the entries matching a query, in the query's order.
+func Filter(entries []Entry, q Query) []Entry {
+	out := []Entry{}
 	for _, e := range entries {
-		if e.matches(query) && hasAny(e.Transports, transports) && hasAny(e.Labels, labels) {
+		if e.matches(q.Text) && hasAny(e.Transports, q.Transports) && hasAny(e.Labels, q.Labels) &&
+			hasAny([]string{e.Provider}, q.Providers) && hasAny([]string{e.Mode()}, q.Modes) {
 			out = append(out, e)
 		}
 	}
+	sortEntries(out, q.Sort)
 	return out
 }
 
-// Facets lists the transports and labels in use, sorted, for the page's filters.
-func Facets(entries []Entry) (transports, labels []string) {
-	ts, ls := map[string]bool{}, map[string]bool{}
-	for _, e := range entries {
-		for _, t := range e.Transports {
-			ts[t] = true
+// sortEntries orders entries by name, by provider then name, or by tool count then name.
+func sortEntries(entries []Entry, by string) {
+	title := func(e Entry) string { return strings.ToLower(cmpOr(e.Title, e.Name)) }
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		switch {
+		case by == "provider" && !strings.EqualFold(a.Provider, b.Provider):
+			return strings.ToLower(a.Provider) < strings.ToLower(b.Provider)
+		case by == "tools" && len(a.Tools) != len(b.Tools):
+			return len(a.Tools) > len(b.Tools)
 		}
-		for _, l := range e.Labels {
-			ls[l] = true
-		}
-	}
-	return sortedSet(ts), sortedSet(ls)
+		return title(a) < title(b)
+	})
 }
 
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	sort.Strings(out)
+	return b
+}
+
+// FacetValue is one value of a filter, with how many entries of the whole catalog have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Facets are the values the page's filter panel offers, each sorted.
+type Facets struct {
+	Transports []FacetValue `json:"transports"`
+	Labels     []FacetValue `json:"labels"`
+	Providers  []FacetValue `json:"providers"`
+	Modes      []FacetValue `json:"modes"`
+}
+
+// FacetsOf counts the transports, labels, providers and deployment modes in use.
+func FacetsOf(entries []Entry) Facets {
+	transports, labels, providers, modes := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	for _, e := range entries {
+		for _, t := range e.Transports {
+			transports[t]++
+		}
+		for _, l := range e.Labels {
+			labels[l]++
+		}
+		if e.Provider != "" {
+			providers[e.Provider]++
+		}
+		modes[e.Mode()]++
+	}
+	return Facets{Transports: counted(transports), Labels: counted(labels), Providers: counted(providers), Modes: counted(modes)}
+}
+
+func counted(m map[string]int) []FacetValue {
+	out := make([]FacetValue, 0, len(m))
+	for v, n := range m {
+		out = append(out, FacetValue{Value: v, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	return out
 }

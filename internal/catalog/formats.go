@@ -98,6 +98,8 @@ type openShiftAIServer struct {
 	DeploymentMode string   `json:"deploymentMode"`
 	Labels         []string `json:"labels"`
 	Tags           []string `json:"tags"`
+	Logo           string   `json:"logo"`
+	Icon           string   `json:"icon"`
 	Tools          []struct {
 		Name        string `json:"name"`
 		Description string `json:"description"`
@@ -142,7 +144,7 @@ func parseOpenShiftAI(source string, js []byte) ([]Entry, []error) {
 			Name: s.Name, Description: strings.TrimSpace(s.Description), Provider: s.Provider, Version: s.Version,
 			License: s.License, Readme: s.Readme, Labels: append(s.Labels, s.Tags...), Source: source,
 			Remote: s.DeploymentMode == "remote", Port: s.RuntimeMetadata.DefaultPort, Path: s.RuntimeMetadata.MCPPath,
-			Args: s.RuntimeMetadata.DefaultArgs,
+			Args: s.RuntimeMetadata.DefaultArgs, Icon: firstIcon(s.Logo, s.Icon),
 		}
 		for _, t := range s.Transports {
 			e.Transports = appendUnique(e.Transports, normaliseTransport(t))
@@ -180,6 +182,11 @@ type serverJSON struct {
 	Repository  struct {
 		URL string `json:"url"`
 	} `json:"repository"`
+	// Icons as MCP 2025-11-25 and server.json describe them.
+	Icons []struct {
+		Src   string `json:"src"`
+		Theme string `json:"theme"`
+	} `json:"icons"`
 	Packages []struct {
 		RegistryType string `json:"registryType"`
 		Identifier   string `json:"identifier"`
@@ -220,6 +227,14 @@ func parseServerJSON(source string, m map[string]any) (Entry, error) {
 	}
 	provider, _, _ := strings.Cut(s.Name, "/")
 	e := Entry{Name: s.Name, Title: s.Title, Description: s.Description, Version: s.Version, Provider: provider, Source: source}
+	var light, any []string
+	for _, icon := range s.Icons {
+		any = append(any, icon.Src)
+		if icon.Theme != "dark" {
+			light = append(light, icon.Src)
+		}
+	}
+	e.Icon = firstIcon(append(light, any...)...)
 	if s.Repository.URL != "" {
 		e.Readme = fmt.Sprintf("Source: <%s>", s.Repository.URL)
 	}
@@ -281,6 +296,21 @@ func (e *Entry) complete() error {
 	}
 	e.ID = slug(e.Source) + "--" + slug(e.Name)
 	return nil
+}
+
+// iconSource accepts the icons a page may show without running anything or reaching
+// anywhere unexpected: raster or SVG images inline as data: URIs (an <img> never runs an
+// SVG's scripts), or https URLs.
+var iconSource = regexp.MustCompile(`^(data:image/(png|jpeg|gif|webp|svg\+xml)(;base64)?,|https://)[^\s"'<>]+$`)
+
+// firstIcon returns the first acceptable icon of srcs, or "" (the page shows its own).
+func firstIcon(srcs ...string) string {
+	for _, src := range srcs {
+		if iconSource.MatchString(src) {
+			return src
+		}
+	}
+	return ""
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

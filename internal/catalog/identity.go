@@ -21,7 +21,7 @@ var errNoIdentity = errors.New("no identity: sign in through the cluster's conso
 // Identity gives the Kubernetes client to act with for one request.
 type Identity interface {
 	// ClientFor returns a client that acts as the person making the request.
-	ClientFor(r *http.Request) (client.Client, error)
+	ClientFor(r *http.Request) (client.WithWatch, error)
 	// Describe says, for the page, whose identity is used.
 	Describe() string
 }
@@ -35,17 +35,20 @@ type BearerIdentity struct {
 	Base   *rest.Config
 	Scheme *runtime.Scheme
 	Mapper meta.RESTMapper
+	// WrapTransport, when set, wraps each person's transport (to count their requests, say).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // ClientFor builds a client with the request's token.
-func (b *BearerIdentity) ClientFor(r *http.Request) (client.Client, error) {
+func (b *BearerIdentity) ClientFor(r *http.Request) (client.WithWatch, error) {
 	token := bearerToken(r)
 	if token == "" {
 		return nil, errNoIdentity
 	}
 	cfg := rest.AnonymousClientConfig(b.Base)
 	cfg.BearerToken = token
-	return client.New(cfg, client.Options{Scheme: b.Scheme, Mapper: b.Mapper})
+	cfg.WrapTransport = b.WrapTransport
+	return client.NewWithWatch(cfg, client.Options{Scheme: b.Scheme, Mapper: b.Mapper})
 }
 
 // Describe says how identities are found.
@@ -64,11 +67,11 @@ func bearerToken(r *http.Request) string {
 // LocalIdentity acts with one fixed identity (the kubeconfig's). Only for the local demo, on a
 // loopback address: anyone who can reach the page acts as that identity.
 type LocalIdentity struct {
-	Client client.Client
+	Client client.WithWatch
 }
 
 // ClientFor returns the fixed client.
-func (l *LocalIdentity) ClientFor(*http.Request) (client.Client, error) { return l.Client, nil }
+func (l *LocalIdentity) ClientFor(*http.Request) (client.WithWatch, error) { return l.Client, nil }
 
 // Describe says whose identity is used.
 func (l *LocalIdentity) Describe() string { return "the local kubeconfig's (demo mode)" }

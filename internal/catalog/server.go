@@ -18,6 +18,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
 
 //go:embed web
@@ -44,21 +46,30 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /", http.FileServerFS(static))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		// Browsers ask for /favicon.ico whatever the page links: answer with the page's icon.
+		w.Header().Set("Content-Type", "image/svg+xml")
+		http.ServeFileFS(w, r, static, "favicon.svg")
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.HandleFunc("GET /api/session", s.session)
 	mux.HandleFunc("GET /api/catalog", s.listCatalog)
 	mux.HandleFunc("GET /api/catalog/{id}", s.getEntry)
 	mux.HandleFunc("GET /api/deployments", s.listDeployments)
+	mux.HandleFunc("GET /api/deployments/watch", s.watchDeployments)
+	mux.HandleFunc("GET /api/deployments/{namespace}/{name}", s.getDeployment)
+	mux.HandleFunc("GET /api/namespaces", s.listNamespaces)
 	mux.Handle("POST /api/deployments", csrfProtected(http.HandlerFunc(s.deploy)))
 	mux.Handle("DELETE /api/deployments/{namespace}/{name}", csrfProtected(http.HandlerFunc(s.deleteDeployment)))
 	return securityHeaders(mux)
 }
 
-// securityHeaders: nothing but the page's own scripts and styles run, and the page cannot be framed.
+// securityHeaders: nothing but the page's own scripts and styles run, and the page cannot be
+// framed. Images may also be https URLs: catalog entries may name their icons so.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
@@ -127,18 +138,26 @@ func (s *Server) deployability(ctx context.Context, e Entry) deployability {
 	return deployability{Enabled: true}
 }
 
+// catalogPage is the answer of GET /api/catalog. Every list is a list, never null.
+type catalogPage struct {
+	Items    []entrySummary `json:"items"`
+	Total    int            `json:"total"`
+	Shown    int            `json:"shown"`
+	Facets   Facets         `json:"facets"`
+	Problems []string       `json:"problems"`
+}
+
 func (s *Server) listCatalog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	all := s.Store.Entries()
-	shown := Filter(all, q.Get("q"), q["transport"], q["label"])
-	transports, labels := Facets(all)
+	shown := Filter(all, Query{Text: q.Get("q"), Transports: q["transport"], Labels: q["label"],
+		Providers: q["provider"], Modes: q["mode"], Sort: q.Get("sort")})
 	items := make([]entrySummary, len(shown))
 	for i, e := range shown {
 		items[i] = entrySummary{Entry: e, Deploy: s.deployability(r.Context(), e)}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"items": items, "total": len(all), "shown": len(shown),
-		"transports": transports, "labels": labels, "problems": s.Store.Problems(),
+	writeJSON(w, http.StatusOK, catalogPage{
+		Items: items, Total: len(all), Shown: len(shown), Facets: FacetsOf(all), Problems: s.Store.Problems(),
 	})
 }
 
@@ -165,7 +184,12 @@ func (s *Server) renderReadme(markdown string) string {
 
 // writeClusterError turns an error from the cluster into an answer a person understands.
 func writeClusterError(w http.ResponseWriter, err error) {
-	var status apierrors.APIStatus
+	writeDeployError(w, err, nil)
+}
+
+// writeDeployError is writeClusterError for the objects of a deployment: a refusal of the
+// MCPServer names the form's fields.
+func writeDeployError(w http.ResponseWriter, err error, server *mcpv1alpha1.MCPServer) {
 	switch {
 	case errors.Is(err, errNoIdentity):
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
@@ -177,22 +201,20 @@ func writeClusterError(w http.ResponseWriter, err error) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": apiMessage(err)})
 	case apierrors.IsAlreadyExists(err):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": apiMessage(err)})
-	case apierrors.IsInvalid(err) && errors.As(err, &status):
-		var fields []FieldError
-		if d := status.Status().Details; d != nil {
-			for _, c := range d.Causes {
-				fields = append(fields, FieldError{Field: c.Field, Message: c.Message})
-			}
-		}
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "The cluster rejected the MCPServer: " + apiMessage(err), "errors": fields})
+	case apierrors.IsInvalid(err):
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "The cluster rejected the MCPServer.", "errors": fieldErrorsOf(err, server)})
 	default:
 		writeJSON(w, http.StatusBadGateway, map[string]string{"error": "The cluster could not do that: " + err.Error()})
 	}
 }
 
+func asStatus(err error, status *apierrors.APIStatus) bool {
+	return errors.As(err, status)
+}
+
 func apiMessage(err error) string {
 	var status apierrors.APIStatus
-	if errors.As(err, &status) {
+	if asStatus(err, &status) {
 		return status.Status().Message
 	}
 	return err.Error()

@@ -83,7 +83,7 @@ func (s *Store) Entry(id string) (Entry, bool) {
 func (s *Store) Problems() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var all []string
+	all := []string{} // never null in the page's JSON
 	for _, p := range s.problems {
 		all = append(all, p...)
 	}
@@ -112,7 +112,7 @@ func (s *Store) WatchFiles(ctx context.Context, files []string, every time.Durat
 	seen := map[string]time.Time{}
 	load := func() {
 		for _, f := range files {
-			name := "file/" + f
+			name := "file:" + f
 			info, err := os.Stat(f)
 			if err != nil {
 				if _, had := seen[f]; had {
