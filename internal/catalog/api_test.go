@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
 )
 
 type catalogPage struct {
@@ -27,11 +28,20 @@ type catalogPage struct {
 			Reason  string `json:"reason"`
 		} `json:"deploy"`
 	} `json:"items"`
-	Total      int      `json:"total"`
-	Shown      int      `json:"shown"`
-	Transports []string `json:"transports"`
-	Labels     []string `json:"labels"`
-	Problems   []string `json:"problems"`
+	Total  int `json:"total"`
+	Shown  int `json:"shown"`
+	Facets struct {
+		Transports []facetValue `json:"transports"`
+		Labels     []facetValue `json:"labels"`
+		Providers  []facetValue `json:"providers"`
+		Modes      []facetValue `json:"modes"`
+	} `json:"facets"`
+	Problems []string `json:"problems"`
+}
+
+type facetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
 
 func (p catalogPage) names() []string {
@@ -54,17 +64,20 @@ func TestCatalogListingAndFilters(t *testing.T) {
 	s := newSession(t, catalogURL, "bob")
 	var all catalogPage
 	s.expect("GET", "/api/catalog", nil, http.StatusOK, &all)
-	if diff := cmp.Diff([]string{"hosted", "io.example/weather", "sample", "stdio-tool", "untagged"}, all.names()); diff != "" {
+	if diff := cmp.Diff([]string{"hosted", "sample", "stdio-tool", "untagged", "io.example/weather"}, all.names()); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
 	if all.Total != 5 || all.Shown != 5 {
 		t.Errorf("counts %d of %d, want 5 of 5", all.Shown, all.Total)
 	}
-	if diff := cmp.Diff([]string{"sse", "stdio", "streamable-http"}, all.Transports); diff != "" {
+	if diff := cmp.Diff([]facetValue{{"sse", 2}, {"stdio", 1}, {"streamable-http", 3}}, all.Facets.Transports); diff != "" {
 		t.Errorf("transport facets (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"demo", "secure"}, all.Labels); diff != "" {
+	if diff := cmp.Diff([]facetValue{{"demo", 2}, {"secure", 1}}, all.Facets.Labels); diff != "" {
 		t.Errorf("label facets (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]facetValue{{"local", 4}, {"remote", 1}}, all.Facets.Modes); diff != "" {
+		t.Errorf("mode facets (-want +got):\n%s", diff)
 	}
 	if len(all.Problems) != 1 || !strings.Contains(all.Problems[0], "broken entry without an artifact") {
 		t.Errorf("the malformed entry was not reported: %v", all.Problems)
@@ -75,10 +88,12 @@ func TestCatalogListingAndFilters(t *testing.T) {
 		"?q=ELSEWHERE":                          {"hosted"},             // the provider, any case
 		"?q=forecasts":                          {"io.example/weather"}, // the description
 		"?transport=sse":                        {"hosted", "io.example/weather"},
-		"?transport=stdio&transport=sse":        {"hosted", "io.example/weather", "stdio-tool"},
+		"?transport=stdio&transport=sse":        {"hosted", "stdio-tool", "io.example/weather"},
 		"?label=secure":                         {"sample"},
 		"?label=demo&transport=streamable-http": {"hosted", "sample"},
 		"?q=nothing-is-called-this":             nil,
+		"?provider=Test+Provider&mode=local":    {"sample", "stdio-tool", "untagged"},
+		"?mode=remote":                          {"hosted"},
 	}
 	for query, want := range filters {
 		var page catalogPage
@@ -214,9 +229,9 @@ func TestDeployRefusals(t *testing.T) {
 		{"a stdio-only server", alice, deploy(stdioID, "stdio"), http.StatusConflict, "stdio only", nil},
 		{"an unknown entry", alice, deploy("nope", "x"), http.StatusNotFound, "no such catalog entry", nil},
 		{"a bad form", alice, map[string]any{"entryId": sampleID, "name": "Not_A_Name", "namespace": teamA, "port": 70000, "path": "mcp"},
-			http.StatusBadRequest, "please correct the form", []string{"name", "port", "path", "env.API_KEY"}},
+			http.StatusBadRequest, "Correct the fields marked below.", []string{"name", "port", "path", "env.API_KEY"}},
 		{"what only the API server rejects", alice, deploy(untaggedID, "untagged"), http.StatusUnprocessableEntity,
-			"must end with a tag", []string{"spec.source.containerImage.ref"}},
+			"The cluster rejected the MCPServer.", []string{"spec.source.containerImage.ref"}},
 		{"a person who may only look", newSession(t, catalogURL, "bob"), deploy(weatherID, "weather"), http.StatusForbidden,
 			"Not allowed: ", nil},
 		{"a person who may only look, with a secret", newSession(t, catalogURL, "bob"),
@@ -464,4 +479,33 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// TestCatalogJSONHasNoNull: the page reads every list of the answer; a null where a list
+// belongs once left the page blank for every new user (the default catalog has no problems).
+func TestCatalogJSONHasNoNull(t *testing.T) {
+	shipped := catalog.NewStore()
+	if err := shipped.LoadBuiltin(); err != nil {
+		t.Fatal(err)
+	}
+	for name, store := range map[string]*catalog.Store{"the shipped catalog": shipped, "an empty catalog": catalog.NewStore()} {
+		t.Run(name, func(t *testing.T) {
+			s := newSession(t, startCatalogOf(t, store), "alice")
+			for _, path := range []string{"/api/catalog", "/api/catalog?q=nothing-is-called-this"} {
+				status, body := s.do("GET", path, nil)
+				if status != http.StatusOK || strings.Contains(string(body), "null") {
+					t.Errorf("GET %s: %d %s", path, status, body)
+				}
+			}
+		})
+	}
+}
+
+func TestFavicon(t *testing.T) {
+	s := newSession(t, catalogURL, "nobody")
+	for _, path := range []string{"/favicon.ico", "/favicon.svg", "/vendor/patternfly/patternfly.css", "/vendor/patternfly/LICENSE"} {
+		if status, body := s.do("GET", path, nil); status != http.StatusOK || len(body) == 0 {
+			t.Errorf("GET %s: %d", path, status)
+		}
+	}
 }

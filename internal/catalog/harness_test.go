@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +39,7 @@ import (
 const (
 	teamA        = "team-a"
 	teamB        = "team-b"
+	teamOne      = "team-one"
 	usersNS      = "catalog-users"
 	sampleID     = "tests--sample"
 	hostedID     = "tests--hosted"
@@ -75,7 +77,12 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "creating the test users:", err)
 		return 1
 	}
-	srv, err := startCatalog(env.Config)
+	store, err := testStore()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	srv, err := startCatalog(env.Config, store)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -94,7 +101,27 @@ func startBareCatalog(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = bare.Stop() })
-	srv, err := startCatalog(bare.Config)
+	store, err := testStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := startCatalog(bare.Config, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	bareEnv = bare
+	return srv.URL
+}
+
+// bareEnv is the API server of the last startBareCatalog, for tests that install the API later.
+var bareEnv *testenv.Env
+
+// startCatalogOf serves the given store against the suite's API server for as long as the
+// test runs, and returns its URL.
+func startCatalogOf(t *testing.T, store *catalog.Store) string {
+	t.Helper()
+	srv, err := startCatalog(env.Config, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,9 +129,9 @@ func startBareCatalog(t *testing.T) string {
 	return srv.URL
 }
 
-// startCatalog serves the test catalog sources as cmd/mcp-catalog does, with each request's
-// bearer token as identity.
-func startCatalog(cfg *rest.Config) (*httptest.Server, error) {
+// testStore holds the test catalog sources: one entry per case the page must handle, and a
+// malformed one that is skipped.
+func testStore() (*catalog.Store, error) {
 	store := catalog.NewStore()
 	for source, file := range map[string]string{"tests": "testdata/catalog.yaml", "registry": "testdata/registry.json"} {
 		data, err := os.ReadFile(file)
@@ -113,6 +140,35 @@ func startCatalog(cfg *rest.Config) (*httptest.Server, error) {
 		}
 		store.SetSource(source, data)
 	}
+	return store, nil
+}
+
+// requests counts the API requests the catalog makes for each person, by token.
+var requests = struct {
+	sync.Mutex
+	byToken map[string]int
+}{byToken: map[string]int{}}
+
+// requestsOf returns how many API requests the catalogs made so far with a person's token.
+func requestsOf(person string) int {
+	requests.Lock()
+	defer requests.Unlock()
+	return requests.byToken[tokens[person]]
+}
+
+type countingTransport struct{ next http.RoundTripper }
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	requests.Lock()
+	requests.byToken[token]++
+	requests.Unlock()
+	return c.next.RoundTrip(r)
+}
+
+// startCatalog serves a store as cmd/mcp-catalog does, with each request's bearer token as
+// identity, counting each person's API requests.
+func startCatalog(cfg *rest.Config, store *catalog.Store) (*httptest.Server, error) {
 	httpClient, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return nil, err
@@ -126,8 +182,9 @@ func startCatalog(cfg *rest.Config) (*httptest.Server, error) {
 		return nil, err
 	}
 	server := &catalog.Server{
-		Store:        store,
-		Identity:     &catalog.BearerIdentity{Base: cfg, Scheme: env.Scheme, Mapper: mapper},
+		Store: store,
+		Identity: &catalog.BearerIdentity{Base: cfg, Scheme: env.Scheme, Mapper: mapper,
+			WrapTransport: func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt} }},
 		CRDAvailable: catalog.MCPServerAPIServed(disc),
 	}
 	return httptest.NewServer(server.Handler()), nil
@@ -137,12 +194,12 @@ func startCatalog(cfg *rest.Config) (*httptest.Server, error) {
 // and a token for each.
 func createPeople(ctx context.Context) error {
 	c := env.Client
-	for _, ns := range []string{teamA, teamB, usersNS} {
+	for _, ns := range []string{teamA, teamB, teamOne, usersNS} {
 		if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 			return err
 		}
 	}
-	for _, project := range []string{teamA, teamB} {
+	for _, project := range []string{teamA, teamB, teamOne} {
 		p := &unstructured.Unstructured{}
 		p.SetAPIVersion("project.openshift.io/v1")
 		p.SetKind("Project")
@@ -154,12 +211,14 @@ func createPeople(ctx context.Context) error {
 	mcpAll := rbacv1.PolicyRule{APIGroups: []string{"mcp.x-k8s.io"}, Resources: []string{"mcpservers"}, Verbs: []string{"*"}}
 	mcpRead := rbacv1.PolicyRule{APIGroups: []string{"mcp.x-k8s.io"}, Resources: []string{"mcpservers"}, Verbs: []string{"get", "list", "watch"}}
 	secrets := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"create", "patch", "delete"}}
+	events := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"events"}, Verbs: []string{"list"}}
 	projects := rbacv1.PolicyRule{APIGroups: []string{"project.openshift.io"}, Resources: []string{"projects"}, Verbs: []string{"list"}}
 	grants := []struct {
 		person, namespace string // namespace "" grants cluster-wide
 		rules             []rbacv1.PolicyRule
 	}{
-		{"alice", teamA, []rbacv1.PolicyRule{mcpAll, secrets}},
+		{"alice", teamA, []rbacv1.PolicyRule{mcpAll, secrets, events}},
+		{"alice", teamOne, []rbacv1.PolicyRule{mcpAll, secrets, events}},
 		{"alice", "", []rbacv1.PolicyRule{projects}},
 		{"bob", teamA, []rbacv1.PolicyRule{mcpRead}},
 		{"carol", "", []rbacv1.PolicyRule{mcpRead}},

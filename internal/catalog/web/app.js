@@ -82,6 +82,10 @@ function title(text, size, tag, id) {
   return el(tag || "h1", { class: "pf-v6-c-title pf-m-" + (size || "2xl"), id }, text);
 }
 
+function pageTitle(text, description) {
+  return el("div", { class: "page-title" }, title(text, "2xl", "h1", "page-title"), el("p", { class: "card-meta" }, description));
+}
+
 function setView(...children) {
   document.getElementById("view").replaceChildren(...nodes(children));
 }
@@ -178,6 +182,7 @@ function showCatalog() {
         el("div", { class: "pf-v6-c-toolbar__item pf-m-align-end" }, el("span", { id: "count", role: "status" }))),
       el("div", { class: "pf-v6-c-toolbar__content-section", id: "active-filters" })));
   setView(
+    pageTitle("MCP servers", "Browse the MCP servers of the catalog sources and deploy them into the cluster."),
     el("div", { class: "pf-v6-c-sidebar" },
       el("div", { class: "pf-v6-c-sidebar__main" },
         el("aside", { class: "pf-v6-c-sidebar__panel", "aria-label": "Filters" }, el("div", { class: "filter-panel", id: "filters" })),
@@ -365,7 +370,8 @@ async function showDetails(id) {
   try {
     data = await api("GET", "/api/catalog/" + encodeURIComponent(id));
   } catch (err) {
-    setView(breadcrumb("#/catalog", "Catalog", "Not found"), alertBox("This catalog entry could not be loaded", "danger", err.message));
+    setView(el("div", { class: "pf-v6-l-stack pf-m-gutter" }, breadcrumb("#/catalog", "Catalog", "Not found"),
+      title("Catalog entry not found", "2xl", "h1", "details-title"), alertBox("This catalog entry could not be loaded", "danger", err.message)));
     return;
   }
   const e = data.entry;
@@ -417,10 +423,10 @@ function openModal({ id, titleText, body, footer, variant, opener }) {
   const titleId = id + "-title";
   const box = el("div", { class: "pf-v6-c-modal-box modal-box pf-m-" + (variant || "md"), role: "dialog", "aria-modal": "true", "aria-labelledby": titleId, id },
     el("div", { class: "pf-v6-c-modal-box__close" }, plainButton("times", "Close", { onclick: closeModal, id: id + "-close" })),
-    el("header", { class: "pf-v6-c-modal-box__header" },
+    el("div", { class: "pf-v6-c-modal-box__header" },
       el("h1", { class: "pf-v6-c-modal-box__title", id: titleId }, el("span", { class: "pf-v6-c-modal-box__title-text" }, titleText))),
     el("div", { class: "pf-v6-c-modal-box__body" }, body),
-    el("footer", { class: "pf-v6-c-modal-box__footer" }, footer));
+    el("div", { class: "pf-v6-c-modal-box__footer" }, footer));
   const backdrop = el("div", { class: "pf-v6-c-backdrop" }, el("div", { class: "pf-v6-l-bullseye" }, box));
   backdrop.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") { ev.preventDefault(); closeModal(); return; }
@@ -620,6 +626,7 @@ async function showDeployments() {
   selectTab("deployments");
   const namespaceControl = el("div", { class: "pf-v6-c-toolbar__item", id: "namespace-control" });
   setView(el("div", { class: "pf-v6-l-stack pf-m-gutter" },
+    pageTitle("Deployed MCP servers", "The MCPServers of the namespaces you can see, as the operator reports them. Live."),
     el("div", { class: "pf-v6-c-toolbar" }, el("div", { class: "pf-v6-c-toolbar__content" },
       el("div", { class: "pf-v6-c-toolbar__content-section" }, namespaceControl,
         el("div", { class: "pf-v6-c-toolbar__item pf-m-align-end" }, button("Deploy from the catalog", { onclick: () => { location.hash = "#/catalog"; } }, "secondary"))))),
@@ -747,12 +754,21 @@ function openMenu(toggle, items) {
     else if (ev.key === "Tab") { closeMenus(); }
   });
   document.getElementById("menu-root").replaceChildren(menu);
+  state.menuToggle = toggle;
+  placeMenu();
+  toggle.setAttribute("aria-expanded", "true");
+  menu.querySelector("[role=menuitem]").focus();
+}
+
+// placeMenu puts the open menu under its toggle, or above it where the window ends.
+function placeMenu() {
+  const menu = document.querySelector("#menu-root .row-menu");
+  const toggle = state.menuToggle;
+  if (!menu || !toggle || !document.contains(toggle)) return;
   const r = toggle.getBoundingClientRect();
   menu.style.top = `${r.bottom + 4}px`;
   menu.style.left = `${Math.max(8, r.right - menu.offsetWidth)}px`;
   if (r.bottom + 4 + menu.offsetHeight > window.innerHeight) menu.style.top = `${Math.max(8, r.top - 4 - menu.offsetHeight)}px`;
-  toggle.setAttribute("aria-expanded", "true");
-  menu.querySelector("[role=menuitem]").focus();
 }
 
 function closeMenus(flush) {
@@ -816,7 +832,10 @@ async function loadDeploymentDetails(namespace, name) {
     d = await api("GET", `/api/deployments/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`);
   } catch (err) {
     const target = document.getElementById("deployment-details");
-    if (target) target.replaceChildren(breadcrumb("#/deployments", "Deployments", name), alertBox(`${namespace}/${name} could not be loaded`, "danger", err.message));
+    if (target) {
+      target.replaceChildren(el("div", { class: "pf-v6-l-stack pf-m-gutter" }, breadcrumb("#/deployments", "Deployments", name),
+        title(name, "2xl", "h1", "deployment-title"), alertBox(`${namespace}/${name} could not be loaded`, "danger", err.message)));
+    }
     state.shownDeployment = null;
     return;
   }
@@ -877,7 +896,8 @@ function route() {
 document.addEventListener("click", (ev) => {
   if (!ev.target.closest || !ev.target.closest("#menu-root")) closeMenus();
 });
-window.addEventListener("resize", () => closeMenus());
+window.addEventListener("resize", placeMenu);
+window.addEventListener("scroll", placeMenu, true);
 window.addEventListener("hashchange", route);
 window.addEventListener("DOMContentLoaded", async () => {
   try {
