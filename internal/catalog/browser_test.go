@@ -386,6 +386,8 @@ func TestBrowserShippedCatalog(t *testing.T) {
 	if b.isTrue(`document.querySelector("#problems .pf-v6-c-alert") !== null`) {
 		t.Error("the shipped catalog shows skipped entries")
 	}
+	b.waitFor("the shipped icons, and the fallback for the others",
+		`document.querySelectorAll("#cards img.card-icon").length === 2 && document.querySelectorAll("#cards .card-icon.fallback").length === 2`)
 	b.check("catalog")
 
 	b.do("open the OpenShift MCP server", chromedp.Click(chromedp.CSS(`[data-id="builtin-mcp-operator-catalog-yaml--openshift-mcp-server"] .card-link`)),
