@@ -102,7 +102,9 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	server := &catalog.Server{Store: store, Identity: identity, CRDAvailable: catalog.CachedDiscovery(10*time.Second, catalog.MCPServerAPIServed(disc))}
-	srv := &http.Server{Addr: o.listen, Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// BaseContext: the Deployments tab's event streams end when the catalog shuts down.
+	srv := &http.Server{Addr: o.listen, Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
