@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
@@ -286,7 +288,7 @@ func (b *browser) eval(expression string) string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, waitDuration)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expression))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expression, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("evaluating %s: %v", expression, err)
 	}
@@ -325,6 +327,33 @@ func (b *browser) accessibilityViolations() []string {
 		b.t.Fatalf("running axe-core: %v", err)
 	}
 	return violations
+}
+
+// hover moves the mouse over the centre of an element.
+func (b *browser) hover(selector string) {
+	b.t.Helper()
+	centre := b.eval(fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return (r.left + r.width / 2) + " " + (r.top + r.height / 2); })()`, selector))
+	var px, py float64
+	if _, err := fmt.Sscan(centre, &px, &py); err != nil {
+		b.t.Fatalf("the centre of %s (%q): %v", selector, centre, err)
+	}
+	b.do("hover "+selector, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: px, Y: py})
+		return chromedp.Void{}, err
+	})
+}
+
+// grantClipboard lets the page write to the clipboard (and the test read it), as a person's
+// browser does after a click.
+func (b *browser) grantClipboard() {
+	b.t.Helper()
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		b.do("grant "+name, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, t, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+				Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted, Origin: b.base})
+			return chromedp.Void{}, err
+		})
+	}
 }
 
 // press sends keys to whatever has the focus, as a keyboard does.
@@ -648,8 +677,11 @@ func TestBrowserDeployWatchAndDelete(t *testing.T) {
 	if !b.isTrue(fmt.Sprintf(`document.querySelector(%q).title.includes("2 tools")`, row+" .status")) {
 		t.Error("the condition message is not on the status")
 	}
-	if !b.isTrue(fmt.Sprintf(`document.querySelector(%q) !== null`, row+" .copy-button")) {
-		t.Error("the address has no copy button")
+	b.grantClipboard()
+	b.do("copy the address", chromedp.Click(chromedp.CSS(row+" .copy-button")))
+	b.waitFor("the copy confirmed", `document.getElementById("toast-root").textContent.includes("Copied http://browser-sample.team-one")`)
+	if copied := b.eval(`navigator.clipboard.readText()`); copied != "http://browser-sample.team-one.svc.cluster.local:8080/mcp" {
+		t.Errorf("the clipboard holds %q", copied)
 	}
 	b.check("deployments-available")
 
@@ -747,7 +779,13 @@ func TestBrowserManyDeployments(t *testing.T) {
 			afterIdle-opened, idle, afterChange-afterIdle)
 	}
 
-	b.do("open the last row's menu", chromedp.ScrollIntoView(chromedp.CSS(last+" .kebab")), chromedp.Click(chromedp.CSS(last+" .kebab")),
+	b.do("scroll to the last row", chromedp.ScrollIntoView(chromedp.CSS(last+" .kebab")))
+	b.hover(last + " .kebab")
+	if !b.isTrue(fmt.Sprintf(`(() => { const t = document.querySelector(%q); return t.matches(":hover") &&
+		getComputedStyle(t).backgroundColor !== getComputedStyle(t.querySelector("i")).color; })()`, last+" .kebab")) {
+		t.Error("on hover the row's menu toggle hides its dots")
+	}
+	b.do("open the last row's menu", chromedp.Click(chromedp.CSS(last+" .kebab")),
 		chromedp.WaitVisible(chromedp.CSS(".delete-action")))
 	if !b.reachable(".delete-action") {
 		t.Error("Delete on the last row is clipped or covered")

@@ -53,8 +53,9 @@ var (
 	env *testenv.Env
 	// catalogURL serves the test catalog against env.
 	catalogURL string
-	// tokens of the people: alice may deploy and delete in team-a (and sees team-b's
-	// project, not its servers); bob may only look at team-a; carol may list every namespace.
+	// tokens of the people: alice may deploy and delete in team-a and team-one (and sees
+	// team-b's project, not its servers); bob may only look at team-a; carol may list every
+	// namespace; erin may list team-a's servers but not watch them.
 	tokens = map[string]string{}
 )
 
@@ -222,6 +223,7 @@ func createPeople(ctx context.Context) error {
 		{"alice", "", []rbacv1.PolicyRule{projects}},
 		{"bob", teamA, []rbacv1.PolicyRule{mcpRead}},
 		{"carol", "", []rbacv1.PolicyRule{mcpRead}},
+		{"erin", teamA, []rbacv1.PolicyRule{{APIGroups: []string{"mcp.x-k8s.io"}, Resources: []string{"mcpservers"}, Verbs: []string{"list"}}}},
 	}
 	for _, g := range grants {
 		if err := grant(ctx, c, g.person, g.namespace, g.rules); err != nil {
@@ -232,7 +234,7 @@ func createPeople(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, person := range []string{"alice", "bob", "carol"} {
+	for _, person := range []string{"alice", "bob", "carol", "erin"} {
 		if err := c.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: person, Namespace: usersNS}}); err != nil {
 			return err
 		}

@@ -109,6 +109,9 @@ func TestFileSourcesAreReloadedWhenTheyChange(t *testing.T) {
 		store.WatchFiles(ctx, []string{file}, 50*time.Millisecond)
 	}()
 	waitForStore(t, store, "the file's entry", func(s string) bool { return s == "one | " })
+	if source := store.Entries()[0].Source; source != "file:"+file {
+		t.Errorf("the entry's source is %q, want file:%s", source, file)
+	}
 
 	write("["+remoteEntry("one")+","+remoteEntry("two")+"]", start.Add(time.Minute))
 	waitForStore(t, store, "the changed file", func(s string) bool { return s == "one,two | " })
