@@ -74,12 +74,12 @@ func (d *DeployRequest) Validate(e Entry) []FieldError {
 		}
 	}
 	given := map[string]bool{}
-	for i, v := range d.Env {
+	for _, v := range d.Env {
 		if !envName.MatchString(v.Name) {
-			add(fmt.Sprintf("env[%d]", i), "The name %q must be letters, digits and '_', not starting with a digit", v.Name)
+			add("env."+v.Name, "The name %q must be letters, digits and '_', not starting with a digit", v.Name)
 		}
 		if given[v.Name] {
-			add(fmt.Sprintf("env[%d]", i), "%s is set twice", v.Name)
+			add("env."+v.Name, "%s is set twice", v.Name)
 		}
 		given[v.Name] = v.Value != ""
 	}

@@ -102,20 +102,17 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request) {
 }
 
 // listVisibleServers lists the MCPServers of one namespace or, with none given, of every
-// namespace the user can see: all at once when RBAC allows it, otherwise project by project
-// (OpenShift lists each user's own projects), skipping projects where listing is not allowed.
+// namespace the user can see (see visibleScopes), skipping projects where listing is not allowed.
 func listVisibleServers(ctx context.Context, c client.Client, namespace string) ([]mcpv1alpha1.MCPServer, error) {
-	list := &mcpv1alpha1.MCPServerList{}
-	err := c.List(ctx, list, client.InNamespace(namespace))
-	if err == nil || namespace != "" || !apierrors.IsForbidden(err) {
-		return list.Items, err
+	scopes, first, err := visibleScopes(ctx, c, namespace)
+	if err != nil {
+		return nil, err
 	}
-	projects, projectErr := projectsOf(ctx, c)
-	if projectErr != nil {
-		return nil, err // no project API either: the original "forbidden" says what to do
+	if first != nil {
+		return first.Items, nil
 	}
 	var servers []mcpv1alpha1.MCPServer
-	for _, ns := range projects {
+	for _, ns := range scopes {
 		inProject := &mcpv1alpha1.MCPServerList{}
 		if err := c.List(ctx, inProject, client.InNamespace(ns)); err != nil {
 			if apierrors.IsForbidden(err) {
@@ -126,6 +123,26 @@ func listVisibleServers(ctx context.Context, c client.Client, namespace string) 
 		servers = append(servers, inProject.Items...)
 	}
 	return servers, nil
+}
+
+// visibleScopes decides where to look for a person's MCPServers: one namespace when asked for
+// one; every namespace when RBAC allows it (that first list is returned, to be used rather than
+// repeated); otherwise each of the person's OpenShift projects, whose servers are still to be
+// listed.
+func visibleScopes(ctx context.Context, c client.Client, namespace string) ([]string, *mcpv1alpha1.MCPServerList, error) {
+	list := &mcpv1alpha1.MCPServerList{}
+	err := c.List(ctx, list, client.InNamespace(namespace))
+	if err == nil {
+		return []string{namespace}, list, nil
+	}
+	if namespace != "" || !apierrors.IsForbidden(err) {
+		return nil, nil, err
+	}
+	projects, projectErr := projectsOf(ctx, c)
+	if projectErr != nil {
+		return nil, nil, err // no project API either: the original "forbidden" says what to do
+	}
+	return projects, nil, nil
 }
 
 // projectsOf lists the names of the user's OpenShift projects.

@@ -51,7 +51,7 @@ func (s *Server) watchDeployments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	scopes, first, err := watchScopes(ctx, c, r.URL.Query().Get("namespace"))
+	scopes, first, err := visibleScopes(ctx, c, r.URL.Query().Get("namespace"))
 	if err != nil {
 		writeClusterError(w, err)
 		return
@@ -108,25 +108,6 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, flusher http
 			flusher.Flush()
 		}
 	}
-}
-
-// watchScopes decides what to watch, as listVisibleServers decides what to list: one namespace
-// when asked for one; every namespace when RBAC allows it (the first list is returned, to be
-// used rather than repeated); otherwise each of the person's OpenShift projects.
-func watchScopes(ctx context.Context, c client.Client, namespace string) ([]string, *mcpv1alpha1.MCPServerList, error) {
-	list := &mcpv1alpha1.MCPServerList{}
-	err := c.List(ctx, list, client.InNamespace(namespace))
-	if err == nil {
-		return []string{namespace}, list, nil
-	}
-	if namespace != "" || !apierrors.IsForbidden(err) {
-		return nil, nil, err
-	}
-	projects, projectErr := projectsOf(ctx, c)
-	if projectErr != nil {
-		return nil, nil, err // no project API either: the original "forbidden" says what to do
-	}
-	return projects, nil, nil
 }
 
 // followServers keeps the view of one scope (a namespace, or "" for all) in step with the

@@ -490,7 +490,7 @@ function setFieldError(id, message) {
 }
 
 async function openDeployForm(e, opener) {
-  const input = (id, attrs) => el("input", Object.assign({ class: "", id, type: "text" }, attrs));
+  const input = (id, attrs) => el("input", Object.assign({ id, type: "text" }, attrs));
   const name = input("f-name", { value: e.name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+|-+$/g, "").slice(0, 63), required: true, autocomplete: "off" });
   const namespace = input("f-namespace", { value: state.namespace || "default", required: true, list: "f-namespace-choices", autocomplete: "off" });
   const namespaceChoices = el("datalist", { id: "f-namespace-choices" });
@@ -561,7 +561,7 @@ function showFormErrors(formError, err) {
     elsewhere.push(f.message);
   }
   if (err.fields.length === 0 || elsewhere.length) {
-    formError.replaceChildren(alertBox(err.fields.length ? err.message : err.message, "danger",
+    formError.replaceChildren(alertBox(err.message, "danger",
       elsewhere.length ? el("ul", { class: "pf-v6-c-list" }, elsewhere.map((m) => el("li", {}, m))) : null));
     formError.scrollIntoView({ block: "nearest" });
   }
@@ -574,11 +574,6 @@ function fieldInputId(fieldName) {
   if (map[f]) return map[f];
   if (f.startsWith("env.")) return "f-env-" + f.slice(4);
   if (f.startsWith("args")) return "f-args";
-  if (f.startsWith("env[")) {
-    const i = Number(f.slice(4, f.indexOf("]")));
-    const input = document.querySelectorAll("#deploy-form input[data-env]")[i];
-    return input ? input.id : "";
-  }
   return "";
 }
 
