@@ -27,13 +27,27 @@ fi
 # integrity_of prints a file's npm-style integrity string (sha512, base64).
 integrity_of() { echo "sha512-$(openssl dgst -sha512 -binary "$1" | base64 -w0)"; }
 
+# ensure_npm installs Debian's npm when the machine has none (uses sudo when not root).
+ensure_npm() {
+  command -v npm >/dev/null && return 0
+  if ! command -v apt-get >/dev/null; then
+    echo "web-assets: npm is needed to fetch the page's npm packages; install Node.js and npm" >&2
+    exit 1
+  fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "web-assets: installing Debian's npm package ..." >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+}
+
 # fetch NAME VERSION INTEGRITY FILE: npm pack the exact version into the cache, once.
 fetch() {
   local name=$1 version=$2 integrity=$3 file=$4
   if [ -f "$file" ] && [ "$(integrity_of "$file")" = "$integrity" ]; then
     return 0
   fi
-  command -v npm >/dev/null || { echo "web-assets: npm is needed to fetch $name@$version" >&2; exit 1; }
+  ensure_npm
   echo "web-assets: fetching $name@$version from the npm registry" >&2
   local tmp
   tmp="$(mktemp -d "$npm_dir/.pack-XXXXXX")"
