@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command manager runs the MCP operator: a controller-runtime manager that turns MCPServer
 // resources into verified, hardened MCP endpoints.
 package main

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package controllers holds the MCPServer reconciler: one file per reconcile step, in the order
 // Reconcile runs them, and the admin values and handshake machinery they use.
 package controllers

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package helmcharts embeds the Helm charts the operator renders, so that the binary carries
 // them and needs no chart repository at run time.
 package helmcharts

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package v1alpha1 contains the MCPServer API, group mcp.x-k8s.io, version v1alpha1.
 //
 // The schema is a compatibility contract with the Kubernetes SIG Apps MCP lifecycle operator:

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command mcp-catalog serves the MCP catalog page: browse MCP servers from catalog sources,
 // deploy them as MCPServers, and manage the deployments, acting with each user's own identity.
 package main

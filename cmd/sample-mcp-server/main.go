@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command sample-mcp-server is a small MCP server built on the MCP go-sdk: a working example of
 // a server the operator runs, and the stand-in for real server images in the end-to-end suite
 // and the demo. It serves Streamable HTTP at /mcp with three tools: echo, add and current_time.

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command bench measures the operator at scale on a local control plane (etcd, kube-apiserver,
 // kube-controller-manager, kube-scheduler and kwok nodes), with the operator as a separate
 // process and a local sample MCP server answering every handshake through --resolve. For each N

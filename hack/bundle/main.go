@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command bundle generates the OLM bundle (bundle/, bundle.Dockerfile) from config/ and the API
 // types; `make bundle` runs it. It does what `operator-sdk generate kustomize manifests` and
 // `operator-sdk generate bundle` do, with github.com/operator-framework/api types.

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command chaos runs MCPServers through faults on a local control plane (etcd, kube-apiserver,
 // kube-controller-manager, kube-scheduler, kwok nodes) and checks that the operator converges
 // and tells the truth afterwards. With two operator replicas (leader election on) and a few

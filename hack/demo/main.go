@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command demo shows the operator doing its job on this machine: it starts a local control plane
 // (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok nodes), runs the operator
 // as `make run` would, applies the customer's example unchanged with the sample MCP server

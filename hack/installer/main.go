@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command installer writes the single install manifest (dist/install.yaml) from config/default;
 // `make build-installer` runs it.
 package main

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Command vendor-patternfly copies the part of PatternFly the catalog page uses out of the
 // pinned npm tarball (fetched and checked by hack/web-assets.sh) into
 // internal/catalog/web/vendor/patternfly: one stylesheet made of PatternFly's own base and

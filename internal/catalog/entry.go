@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package catalog is the MCP catalog: an inventory of MCP servers, read from catalog sources
 // (OpenShift AI's MCP catalog YAML and the MCP registry's server.json), browsed and deployed
 // from a web page. Every cluster action runs with the identity of the person using the page.

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package localcluster runs a small but real Kubernetes control plane on this machine, from
 // binaries built by hack/control-plane.sh: etcd and kube-apiserver (through envtest, which
 // also makes an admin user with client certificates), kube-controller-manager (Deployments

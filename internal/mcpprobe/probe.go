@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package mcpprobe checks that an endpoint really speaks the Model Context Protocol: it runs an
 // MCP initialize handshake with the go-sdk client, lists the tools, and closes the session. Every
 // probe is bounded in time and in the bytes it reads, and explains failures in a user's words.

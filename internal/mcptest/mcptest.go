@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package mcptest starts real MCP servers (go-sdk) on loopback for tests: the same code an MCP
 // server in a container would run, so the operator's handshake meets the real protocol.
 package mcptest

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package packaging makes the operator's install artefacts from config/ and the API types: the
 // OLM bundle (registry+v1), as `operator-sdk generate kustomize manifests` and `operator-sdk
 // generate bundle` would (the operator-sdk binary is not available here, so this does their job

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package references finds the ConfigMaps, Secrets and ServiceAccount an MCPServer references,
 // checks them against what exists, and digests the ConfigMaps' and Secrets' data so that a
 // change rolls the pods. It is pure: the caller looks the objects up. Every reference is to an

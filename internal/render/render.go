@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package render turns an MCPServer into the Kubernetes objects that run it, by rendering the
 // embedded mcp-server Helm chart with layered values. It is pure: no API calls, no clock, so the
 // same input always gives the same objects.

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package status derives an MCPServer's status from what the reconciler observed. It is pure:
 // the same observation and the same previous status always give the same new status, and a
 // status that did not change compares equal, so the reconciler writes only real changes.

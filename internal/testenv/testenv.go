@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package testenv starts a real kube-apiserver and etcd (controller-runtime's envtest) with the
 // project's CRDs installed, for tests of behaviour that the API server defines: CEL validation,
 // defaulting, server-side apply, garbage collection.

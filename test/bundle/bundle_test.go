@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package bundle checks the OLM bundle and the install manifest the way OperatorHub, OLM and
 // operator-sdk scorecard would, and against a real API server.
 package bundle

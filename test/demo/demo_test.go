@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package demo checks that `make demo` does what the README promises: from nothing, a local
 // control plane, the operator, and the customer's example Ready at its address, and the catalog
 // page, whose API shows the example as Available.

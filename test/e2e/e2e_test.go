@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package e2e runs the operator binary, as a user would outside a cluster, against a real
 // local control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok
 // nodes), with the sample MCP server running as a local process in place of container images.

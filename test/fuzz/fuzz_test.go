@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package fuzz runs hostile specs through the whole path an MCPServer takes: the API server's
 // validation, the chart rendering, and server-side apply of what was rendered (as a dry run),
 // on a real kube-apiserver. `go test` runs the seeds; `go test -run NONE -fuzz FuzzSpecRenderApply

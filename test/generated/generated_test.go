@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package generated checks that the generated files in the repository (DeepCopy methods, the
 // CRD, RBAC, the OLM bundle, the install manifest, the catalog) are what the make targets
 // produce from the current source.

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package helm checks the Helm chart that installs the operator: it renders, applies to a real
 // API server, and its admin values reach the objects the operator renders for MCP servers.
 package helm

@@ -1,3 +1,6 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
 // Package rbac holds the operator's RBAC to an explicit allow-list: every rule of every role
 // the install manifests, the Helm chart and the CSV grant the operator and its catalog page is
 // checked against it, so that a permission cannot grow without someone writing down why.
