@@ -14,7 +14,7 @@ const (
 	// ConditionReady is True only when the Deployment is available and the server answered an
 	// MCP initialize handshake (or is scaled to zero on purpose).
 	ConditionReady = "Ready"
-	// ConditionExposed reports the Route that spec.expose.route asks for (ours); absent when no
+	// ConditionExposed reports the Route that spec.expose.route asks for; absent when no
 	// exposure is asked for.
 	ConditionExposed = "Exposed"
 )
@@ -88,8 +88,7 @@ type MCPServerStatus struct {
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Server Info"
 	ServerInfo *MCPServerInfo `json:"serverInfo,omitempty"`
 
-	// Tools is the server's tool inventory from its last successful handshake (ours, beyond the
-	// upstream schema).
+	// Tools is the server's tool inventory from its last successful handshake.
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tools"
 	Tools *MCPServerTools `json:"tools,omitempty"`

@@ -47,8 +47,8 @@ type MCPServerSpec struct {
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="MCP Behaviour"
 	MCP MCPConfig `json:"mcp,omitzero"`
 
-	// Expose makes the server reachable from outside the cluster (ours, beyond the upstream
-	// schema). Unset, the server is reachable inside the cluster only, at status.address.url.
+	// Expose makes the server reachable from outside the cluster. Unset, the server is
+	// reachable inside the cluster only, at status.address.url.
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Expose"
 	Expose *ExposeConfig `json:"expose,omitempty"`

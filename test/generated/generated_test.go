@@ -118,3 +118,46 @@ func snapshot(root string) (map[string][]byte, error) {
 	})
 	return files, err
 }
+
+// maintainerWording is what the project's own notes say and a user reading `kubectl explain`
+// should not meet.
+var maintainerWording = []string{"ours", "upstream", "beyond the", "SIG Apps", "TODO"}
+
+// TestCRDDescriptionsSpeakToUsers: the CRD's descriptions (from the API's doc comments) are
+// what `kubectl explain` and the OpenShift console show; they describe fields, not the
+// project's history.
+func TestCRDDescriptionsSpeakToUsers(t *testing.T) {
+	crds, err := filepath.Glob(filepath.Join(testenv.RepoRoot(), "config", "crd", "bases", "*.yaml"))
+	if err != nil || len(crds) == 0 {
+		t.Fatalf("no CRD found (%v)", err)
+	}
+	for _, crd := range crds {
+		for _, u := range testenv.ReadManifests(t, crd) {
+			walkDescriptions(u.Object, "", func(path, description string) {
+				for _, word := range maintainerWording {
+					if strings.Contains(strings.ToLower(description), strings.ToLower(word)) {
+						t.Errorf("%s: %s: the description says %q: %q", filepath.Base(crd), path, word, description)
+					}
+				}
+			})
+		}
+	}
+}
+
+// walkDescriptions calls fn with every "description" of a decoded manifest and its path.
+func walkDescriptions(v any, path string, fn func(path, description string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		for key, child := range v {
+			if s, ok := child.(string); ok && key == "description" {
+				fn(path, s)
+				continue
+			}
+			walkDescriptions(child, path+"."+key, fn)
+		}
+	case []any:
+		for _, child := range v {
+			walkDescriptions(child, path+"[]", fn)
+		}
+	}
+}
