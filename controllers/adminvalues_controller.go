@@ -12,6 +12,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 )
 
 // adminValuesReconciler reloads the admin values when their ConfigMap changes, and has every
@@ -19,7 +21,7 @@ import (
 // and is reported loudly: a Warning event on the ConfigMap, an error log, and the
 // mcp_operator_admin_values_valid metric at 0. Fixing the ConfigMap is enough to recover.
 type adminValuesReconciler struct {
-	admin   *AdminValues
+	admin   *adminvalues.Store
 	events  events.EventRecorder
 	changed chan<- event.GenericEvent
 }

@@ -22,7 +22,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
+	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -35,7 +38,7 @@ type Options struct {
 	// MaxConcurrentReconciles bounds parallel reconciles of MCPServers.
 	MaxConcurrentReconciles int
 	// Handshakes configures the MCP handshake scheduler.
-	Handshakes HandshakeOptions
+	Handshakes handshake.Options
 	// Probe configures each handshake (timeout, limits, --resolve overrides).
 	Probe mcpprobe.Config
 	// EventSource names the operator as the reporter of its events.
@@ -121,7 +124,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 	if err != nil {
 		return err
 	}
-	admin := NewAdminValues(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
+	admin := adminvalues.New(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
 	discoveryClient, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
 	if err != nil {
 		return err
@@ -141,9 +144,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 		Events:        mgr.GetEventRecorder(source),
 		Renderer:      renderer,
 		Admin:         admin,
-		Handshakes:    NewHandshakeScheduler(mcpprobe.New(o.Probe), o.Handshakes),
+		Handshakes:    handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain: o.ClusterDomain,
-		Platform:      NewPlatform(discoveryClient, o.RouteAPIRecheck),
+		Platform:      platform.New(discoveryClient, o.RouteAPIRecheck),
 		memo:          newRenderMemo(),
 		statuses:      newStatusWrites(),
 		watched:       o.WatchNamespaces,
@@ -160,7 +163,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 // loadAdminValuesAtStart reads the admin values before any MCPServer is rendered. An invalid
 // ConfigMap is logged and left for the admin values controller, which reports it and picks up
 // the fix; until then MCPServers are not re-rendered. A transient API error is retried briefly.
-func loadAdminValuesAtStart(ctx context.Context, admin *AdminValues) {
+func loadAdminValuesAtStart(ctx context.Context, admin *adminvalues.Store) {
 	log := ctrl.Log.WithName("setup")
 	for attempt := 1; ; attempt++ {
 		_, err := admin.Load(ctx)

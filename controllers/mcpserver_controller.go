@@ -23,6 +23,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
+	"github.com/mcp-operator/mcp-operator/internal/handshake"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
@@ -44,13 +47,13 @@ type MCPServerReconciler struct {
 	Scheme    *runtime.Scheme
 	Events    events.EventRecorder
 	Renderer  *render.Renderer
-	Admin     *AdminValues
+	Admin     *adminvalues.Store
 	// Handshakes runs the MCP handshakes (step 6) off the reconcile path.
-	Handshakes *HandshakeScheduler
+	Handshakes *handshake.Scheduler
 	// ClusterDomain is the DNS suffix of Services, for status.address.url.
 	ClusterDomain string
 	// Platform tells whether the cluster serves OpenShift Routes.
-	Platform *Platform
+	Platform *platform.Detector
 
 	refs *referenceReader
 	// memo remembers which servers' objects are known to be as rendered (see rendermemo.go).
@@ -170,7 +173,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		if status.LastVerdict(server.Status, server.Generation, obs.Address) != nil {
 			failures = server.Status.HandshakeRetryCount
 		}
-		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshakeTarget{
+		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshake.Target{
 			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash,
 		}, failures)
 	} else {
@@ -181,7 +184,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	result, err := r.finish(ctx, server, obs, "")
 	if wantsRoute(server) && !routes {
 		// Look for the Route API again later: it may yet appear (an upgrade, a CRD installed).
-		result.RequeueAfter = r.Platform.recheck
+		result.RequeueAfter = r.Platform.Recheck()
 	}
 	return result, err
 }

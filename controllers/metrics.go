@@ -36,20 +36,9 @@ var (
 		Name: "mcp_operator_admin_values_errors_total",
 		Help: "Times the admin values ConfigMap was found invalid.",
 	})
-
-	handshakeDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "mcp_operator_handshake_duration_seconds",
-		Help:    "Duration of MCP handshakes (initialize and tools/list), by outcome.",
-		Buckets: prometheus.ExponentialBuckets(0.001, 2, 15),
-	}, []string{"outcome"})
-
-	handshakeFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "mcp_operator_handshake_failures_total",
-		Help: "Failed MCP handshakes, by reason (ConnectionRefused, Timeout, HTTPError, NotMCP, ...).",
-	}, []string{"reason"})
 )
 
 func init() {
 	metrics.Registry.MustRegister(reconcileOutcomes, renderDuration, objectWrites,
-		adminValuesValid, adminValuesErrors, handshakeDuration, handshakeFailures)
+		adminValuesValid, adminValuesErrors)
 }

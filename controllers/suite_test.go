@@ -30,6 +30,7 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/controllers"
+	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/mcptest"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
@@ -93,7 +94,7 @@ func startOperator(ctx context.Context) (<-chan struct{}, error) {
 	err = controllers.Setup(ctx, mgr, controllers.Options{
 		ClusterDomain: clusterDomain,
 		AdminValues:   types.NamespacedName{Namespace: operatorNamespace, Name: adminConfigMap},
-		Handshakes: controllers.HandshakeOptions{
+		Handshakes: handshake.Options{
 			Workers: 4, Interval: time.Second, InitialBackoff: 200 * time.Millisecond, MaxBackoff: time.Second,
 		},
 		Probe:           mcpprobe.Config{Timeout: 2 * time.Second, Resolver: resolver},

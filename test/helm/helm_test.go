@@ -25,8 +25,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/controllers"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
@@ -108,7 +108,7 @@ func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := controllers.NewAdminValues(types.NamespacedName{Namespace: namespace, Name: "mcp-operator-values"}, env.Client, renderer.CheckAdminValues)
+	admin := adminvalues.New(types.NamespacedName{Namespace: namespace, Name: "mcp-operator-values"}, env.Client, renderer.CheckAdminValues)
 	if _, err := admin.Load(ctx); err != nil {
 		t.Fatalf("the operator cannot use the admin values the chart wrote: %v", err)
 	}

@@ -1,7 +1,10 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package controllers
+// Package platform tells what the cluster serves beyond Kubernetes itself: today, whether
+// OpenShift's Route API is there, so that the operator runs the same on plain Kubernetes and
+// exposes servers through Routes where it can.
+package platform
 
 import (
 	"sync"
@@ -12,11 +15,11 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 )
 
-// Platform tells whether the cluster serves the OpenShift Route API. It asks discovery at
+// Detector tells whether the cluster serves the OpenShift Route API. It asks discovery at
 // start-up, and again, at most once per recheck interval, when an MCPServer asks for a Route that
 // the last answer said was impossible: so the operator runs the same on plain Kubernetes and
 // notices the API when it appears (an OpenShift upgrade, a CRD installed later).
-type Platform struct {
+type Detector struct {
 	discovery discovery.DiscoveryInterface
 	recheck   time.Duration
 	// onRoutes runs once, the first time the Route API is seen (to start watching Routes).
@@ -28,15 +31,15 @@ type Platform struct {
 	once      sync.Once
 }
 
-// NewPlatform detects the platform now.
-func NewPlatform(d discovery.DiscoveryInterface, recheck time.Duration) *Platform {
-	p := &Platform{discovery: d, recheck: recheck}
+// New detects the platform now.
+func New(d discovery.DiscoveryInterface, recheck time.Duration) *Detector {
+	p := &Detector{discovery: d, recheck: recheck}
 	p.detect()
 	return p
 }
 
 // OnRoutes sets what to do the first time the Route API is seen; it runs at once if it already was.
-func (p *Platform) OnRoutes(f func()) {
+func (p *Detector) OnRoutes(f func()) {
 	p.mu.Lock()
 	p.onRoutes = f
 	routes := p.routes
@@ -46,9 +49,12 @@ func (p *Platform) OnRoutes(f func()) {
 	}
 }
 
+// Recheck is how long, at most, a missing Route API goes without another look while wanted.
+func (p *Detector) Recheck() time.Duration { return p.recheck }
+
 // Routes reports whether the Route API is served. When a Route is wanted and the API was not
 // there at the last look, it looks again if the recheck interval has passed.
-func (p *Platform) Routes(wanted bool) bool {
+func (p *Detector) Routes(wanted bool) bool {
 	p.mu.Lock()
 	stale := !p.routes && wanted && time.Since(p.checkedAt) >= p.recheck
 	p.mu.Unlock()
@@ -61,7 +67,7 @@ func (p *Platform) Routes(wanted bool) bool {
 }
 
 // detect asks discovery whether route.openshift.io/v1 serves routes.
-func (p *Platform) detect() {
+func (p *Detector) detect() {
 	resources, err := p.discovery.ServerResourcesForGroupVersion(routev1.GroupVersion.String())
 	found := false
 	if err == nil {

@@ -1,7 +1,12 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package controllers
+// Package handshake schedules the MCP handshakes that verify servers, off the reconcile path:
+// a bounded pool of workers probes each available server's endpoint in priority order (new
+// servers first, then retries, then periodic re-verification), and reports changed results
+// through a channel the MCPServer controller watches. It owns what is known of each server's
+// last handshake in this process; the controller owns everything written to the cluster.
+package handshake
 
 import (
 	"context"
@@ -25,17 +30,17 @@ type Prober interface {
 	Probe(ctx context.Context, url string) mcpprobe.Result
 }
 
-// handshakeTarget is what a handshake verifies: an endpoint for one configuration of an
+// Target is what a handshake verifies: an endpoint for one configuration of an
 // MCPServer. A result counts only for the target it was made for.
-type handshakeTarget struct {
+type Target struct {
 	URL        string
 	Generation int64
 	ConfigHash string
 }
 
-// handshakeState is the scheduler's memory of one MCPServer.
-type handshakeState struct {
-	target   handshakeTarget
+// serverState is the scheduler's memory of one MCPServer.
+type serverState struct {
+	target   Target
 	result   *mcpprobe.Result
 	failures int32
 }
@@ -48,11 +53,11 @@ const (
 	priorityReverify = 0
 )
 
-// HandshakeScheduler keeps MCP handshakes off the reconcile path. Reconciles tell it what each
+// Scheduler keeps MCP handshakes off the reconcile path. Reconciles tell it what each
 // ready server's endpoint is; a bounded pool of workers runs the handshakes, in priority order,
 // and reports changed results back through a channel that enqueues the MCPServer. It re-verifies
 // healthy servers periodically and retries failed ones with exponential backoff, forever.
-type HandshakeScheduler struct {
+type Scheduler struct {
 	prober  Prober
 	workers int
 	// Interval between re-verifications of a healthy server (with ±10% jitter).
@@ -64,19 +69,19 @@ type HandshakeScheduler struct {
 	results chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer]
 
 	mu     sync.Mutex
-	states map[types.NamespacedName]*handshakeState
+	states map[types.NamespacedName]*serverState
 }
 
-// HandshakeOptions configure a HandshakeScheduler.
-type HandshakeOptions struct {
+// Options configure a Scheduler.
+type Options struct {
 	Workers        int
 	Interval       time.Duration
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
 }
 
-// NewHandshakeScheduler returns a scheduler; it runs once added to a manager.
-func NewHandshakeScheduler(prober Prober, o HandshakeOptions) *HandshakeScheduler {
+// New returns a scheduler; it runs once added to a manager.
+func New(prober Prober, o Options) *Scheduler {
 	if o.Workers <= 0 {
 		o.Workers = 10
 	}
@@ -89,16 +94,16 @@ func NewHandshakeScheduler(prober Prober, o HandshakeOptions) *HandshakeSchedule
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 3 * time.Minute
 	}
-	return &HandshakeScheduler{
+	return &Scheduler{
 		prober: prober, workers: o.Workers, interval: o.Interval, backoff: o.InitialBackoff, maxBackoff: o.MaxBackoff,
 		queue:   priorityqueue.New[types.NamespacedName]("mcp-handshakes"),
 		results: make(chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer], 1024),
-		states:  map[types.NamespacedName]*handshakeState{},
+		states:  map[types.NamespacedName]*serverState{},
 	}
 }
 
 // Results is the channel of MCPServers whose handshake result changed; the controller watches it.
-func (s *HandshakeScheduler) Results() <-chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer] {
+func (s *Scheduler) Results() <-chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer] {
 	return s.results
 }
 
@@ -106,12 +111,12 @@ func (s *HandshakeScheduler) Results() <-chan event.TypedGenericEvent[*mcpv1alph
 // A new target (first sight, new generation, new configuration, new address) forgets earlier
 // results and asks for a handshake ahead of routine work. failures is what the server's status
 // counts for this generation, so that a new operator process goes on counting from there.
-func (s *HandshakeScheduler) Observe(name types.NamespacedName, target handshakeTarget, failures int32) status.Handshake {
+func (s *Scheduler) Observe(name types.NamespacedName, target Target, failures int32) status.Handshake {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.states[name]
 	if !ok || st.target != target {
-		s.states[name] = &handshakeState{target: target, failures: failures}
+		s.states[name] = &serverState{target: target, failures: failures}
 		s.queue.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(priorityFirst)}, name)
 		return status.Handshake{}
 	}
@@ -120,14 +125,14 @@ func (s *HandshakeScheduler) Observe(name types.NamespacedName, target handshake
 
 // Forget drops what is known of a server: it was deleted, or its Deployment is not available,
 // so the next handshake starts afresh.
-func (s *HandshakeScheduler) Forget(name types.NamespacedName) {
+func (s *Scheduler) Forget(name types.NamespacedName) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.states, name)
 }
 
 // Start runs the workers until ctx ends.
-func (s *HandshakeScheduler) Start(ctx context.Context) error {
+func (s *Scheduler) Start(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for range s.workers {
 		wg.Go(func() { s.work(ctx) })
@@ -139,9 +144,9 @@ func (s *HandshakeScheduler) Start(ctx context.Context) error {
 }
 
 // NeedLeaderElection: only the leader verifies servers, since only it writes their status.
-func (s *HandshakeScheduler) NeedLeaderElection() bool { return true }
+func (s *Scheduler) NeedLeaderElection() bool { return true }
 
-func (s *HandshakeScheduler) work(ctx context.Context) {
+func (s *Scheduler) work(ctx context.Context) {
 	for {
 		name, _, shutdown := s.queue.GetWithPriority()
 		if shutdown {
@@ -154,10 +159,10 @@ func (s *HandshakeScheduler) work(ctx context.Context) {
 
 // handshake runs one handshake for name and records it, unless the server's target changed
 // meanwhile (then the result answers a question nobody asks any more).
-func (s *HandshakeScheduler) handshake(ctx context.Context, name types.NamespacedName) {
+func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
 	s.mu.Lock()
 	st, ok := s.states[name]
-	var target handshakeTarget
+	var target Target
 	if ok {
 		target = st.target
 	}
@@ -199,7 +204,7 @@ func (s *HandshakeScheduler) handshake(ctx context.Context, name types.Namespace
 }
 
 // notify enqueues the MCPServer so that its status shows the new result.
-func (s *HandshakeScheduler) notify(ctx context.Context, name types.NamespacedName) {
+func (s *Scheduler) notify(ctx context.Context, name types.NamespacedName) {
 	server := &mcpv1alpha1.MCPServer{}
 	server.Name, server.Namespace = name.Name, name.Namespace
 	select {
@@ -209,7 +214,7 @@ func (s *HandshakeScheduler) notify(ctx context.Context, name types.NamespacedNa
 }
 
 // retryDelay is the exponential backoff after the n-th consecutive failure.
-func (s *HandshakeScheduler) retryDelay(failures int32) time.Duration {
+func (s *Scheduler) retryDelay(failures int32) time.Duration {
 	d := s.backoff
 	for i := int32(1); i < failures && d < s.maxBackoff; i++ {
 		d *= 2

@@ -1,7 +1,11 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package controllers
+// Package adminvalues holds the chart values cluster admins set for every MCPServer, read from
+// a ConfigMap in the operator's namespace: defaults.yaml fills what an MCPServer leaves out,
+// overrides.yaml wins over what it says. It owns the ConfigMap's format and the rule that a
+// broken ConfigMap never replaces the last good values.
+package adminvalues
 
 import (
 	"context"
@@ -22,15 +26,15 @@ import (
 
 // The keys of the admin values ConfigMap.
 const (
-	adminDefaultsKey  = "defaults.yaml"
-	adminOverridesKey = "overrides.yaml"
+	DefaultsKey  = "defaults.yaml"
+	OverridesKey = "overrides.yaml"
 )
 
-// AdminValues holds the chart values cluster admins set in a ConfigMap in the operator's
+// Store holds the chart values cluster admins set in a ConfigMap in the operator's
 // namespace: defaults.yaml (fills what MCPServers leave out) and overrides.yaml (wins over what
 // they say). A broken ConfigMap never takes servers down: the last good values stay in use
 // until it is fixed.
-type AdminValues struct {
+type Store struct {
 	key      types.NamespacedName
 	api      client.Reader
 	validate func(render.AdminValues) error
@@ -45,25 +49,26 @@ type AdminValues struct {
 	loaded bool
 }
 
-// NewAdminValues reads the ConfigMap key through api; validate checks that values render.
-func NewAdminValues(key types.NamespacedName, api client.Reader, validate func(render.AdminValues) error) *AdminValues {
-	return &AdminValues{key: key, api: api, validate: validate}
+// New returns a Store that reads the ConfigMap key through api; validate checks that values
+// render. Nothing is loaded until Load.
+func New(key types.NamespacedName, api client.Reader, validate func(render.AdminValues) error) *Store {
+	return &Store{key: key, api: api, validate: validate}
 }
 
 // Snapshot returns the values in use, their version (it grows with every change), and whether
 // any are known yet.
-func (a *AdminValues) Snapshot() (render.AdminValues, uint64, bool) {
+func (a *Store) Snapshot() (render.AdminValues, uint64, bool) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	return a.current, a.version, a.loaded
 }
 
 // Key is the ConfigMap the values come from.
-func (a *AdminValues) Key() types.NamespacedName { return a.key }
+func (a *Store) Key() types.NamespacedName { return a.key }
 
 // Load reads and checks the ConfigMap. On success the new values are in use and changed says
 // whether they differ from the previous ones; on error the previous values stay in use.
-func (a *AdminValues) Load(ctx context.Context) (changed bool, err error) {
+func (a *Store) Load(ctx context.Context) (changed bool, err error) {
 	values, err := a.read(ctx)
 	if err == nil {
 		err = a.validate(values)
@@ -81,7 +86,7 @@ func (a *AdminValues) Load(ctx context.Context) (changed bool, err error) {
 	return changed, nil
 }
 
-func (a *AdminValues) read(ctx context.Context) (render.AdminValues, error) {
+func (a *Store) read(ctx context.Context) (render.AdminValues, error) {
 	cm := &corev1.ConfigMap{}
 	if err := a.api.Get(ctx, a.key, cm); apierrors.IsNotFound(err) {
 		return render.AdminValues{}, nil
@@ -90,22 +95,22 @@ func (a *AdminValues) read(ctx context.Context) (render.AdminValues, error) {
 	}
 	var unknown []string
 	for k := range cm.Data {
-		if k != adminDefaultsKey && k != adminOverridesKey {
+		if k != DefaultsKey && k != OverridesKey {
 			unknown = append(unknown, k)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		return render.AdminValues{}, fmt.Errorf("unknown keys %s (the keys are %s and %s)",
-			strings.Join(unknown, ", "), adminDefaultsKey, adminOverridesKey)
+			strings.Join(unknown, ", "), DefaultsKey, OverridesKey)
 	}
-	defaults, err := parseValues(cm.Data[adminDefaultsKey])
+	defaults, err := parseValues(cm.Data[DefaultsKey])
 	if err != nil {
-		return render.AdminValues{}, fmt.Errorf("%s: %w", adminDefaultsKey, err)
+		return render.AdminValues{}, fmt.Errorf("%s: %w", DefaultsKey, err)
 	}
-	overrides, err := parseValues(cm.Data[adminOverridesKey])
+	overrides, err := parseValues(cm.Data[OverridesKey])
 	if err != nil {
-		return render.AdminValues{}, fmt.Errorf("%s: %w", adminOverridesKey, err)
+		return render.AdminValues{}, fmt.Errorf("%s: %w", OverridesKey, err)
 	}
 	return render.AdminValues{Defaults: defaults, Overrides: overrides}, nil
 }

@@ -1,0 +1,87 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package handshake
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+)
+
+// refusingProber fails every handshake.
+type refusingProber struct{}
+
+func (refusingProber) Probe(context.Context, string) mcpprobe.Result {
+	return mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Reason: "ConnectionRefused", Message: "connection refused"}
+}
+
+// TestANewProcessGoesOnCountingRetries: a scheduler that meets a server for the first time
+// starts from the failures its status already counts, so a restarted operator (or a new
+// leader) reports the consecutive failures of the generation, not its own.
+func TestANewProcessGoesOnCountingRetries(t *testing.T) {
+	s := New(refusingProber{}, Options{})
+	name := types.NamespacedName{Namespace: "ns", Name: "failing"}
+	target := Target{URL: "http://failing.ns.svc.cluster.local:8080/mcp", Generation: 2, ConfigHash: "h"}
+	if got := s.Observe(name, target, 3); got.Result != nil || got.Failures != 0 {
+		t.Fatalf("before any handshake of this process: %+v, want no result and no failures of its own", got)
+	}
+	s.handshake(context.Background(), name)
+	if got := s.Observe(name, target, 0); got.Failures != 4 || got.Result == nil {
+		t.Errorf("after one more failure: %d failures (result %v), want 4", got.Failures, got.Result)
+	}
+	target.Generation = 3
+	if got := s.Observe(name, target, 0); got.Failures != 0 {
+		t.Errorf("a new generation kept %d failures", got.Failures)
+	}
+}
+
+func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
+	s := New(refusingProber{}, Options{InitialBackoff: time.Second, MaxBackoff: 10 * time.Second})
+	want := map[int32]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 8 * time.Second, 5: 10 * time.Second, 40: 10 * time.Second}
+	for failures, d := range want {
+		if got := s.retryDelay(failures); got != d {
+			t.Errorf("after %d failures: %s, want %s", failures, got, d)
+		}
+	}
+}
+
+func TestSameVerdict(t *testing.T) {
+	tools := func(digest string, n int) *mcpprobe.ToolInventory {
+		return &mcpprobe.ToolInventory{Digest: digest, Count: n}
+	}
+	base := mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok", Tools: tools("d1", 2), Duration: time.Second}
+	tests := map[string]struct {
+		other mcpprobe.Result
+		same  bool
+	}{
+		"only the duration differs": {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok", Tools: tools("d1", 2), Duration: time.Minute}, true},
+		"another outcome":           {mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Message: "ok", Tools: tools("d1", 2)}, false},
+		"another message":           {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "changed", Tools: tools("d1", 2)}, false},
+		"other tools":               {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok", Tools: tools("d2", 2)}, false},
+		"no tools any more":         {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok"}, false},
+	}
+	for name, tc := range tests {
+		if got := sameVerdict(base, tc.other); got != tc.same {
+			t.Errorf("%s: sameVerdict = %v, want %v", name, got, tc.same)
+		}
+	}
+}
+
+func TestJitterStaysWithinTenPercent(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 1000 {
+		d := jitter(time.Minute)
+		if d < 54*time.Second || d > 66*time.Second {
+			t.Fatalf("jitter(1m) = %s, outside ±10%%", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 100 {
+		t.Errorf("only %d distinct delays in 1000: the spread does not spread", len(seen))
+	}
+}
