@@ -62,6 +62,8 @@ type MCPServerReconciler struct {
 	statuses *statusWrites
 	// watched are the namespaces the operator serves; empty means all.
 	watched []string
+	// maxConcurrent bounds parallel reconciles.
+	maxConcurrent int
 }
 
 // The operator writes with server-side apply (patch; create for objects that do not exist yet)

@@ -6,10 +6,12 @@ package controllers
 import (
 	"context"
 	"slices"
+	"time"
 
 	routev1 "github.com/openshift/api/route/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -22,8 +24,93 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
+	"github.com/mcp-operator/mcp-operator/internal/handshake"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/references"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
+
+// Setup builds the MCPServer reconciler and registers it, its admin values controller and its
+// handshake scheduler with the manager.
+func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
+	r, err := NewMCPServerReconciler(ctx, mgr, o)
+	if err != nil {
+		return err
+	}
+	return r.SetupWithManager(ctx, mgr)
+}
+
+// NewMCPServerReconciler builds the reconciler whole, with every part it uses: the renderer of
+// the embedded chart, the admin values (loaded once before it returns, so that the first
+// renders use them), Route API discovery and the handshake scheduler.
+func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*MCPServerReconciler, error) {
+	renderer, err := render.NewRenderer(helmcharts.MCPServer, helmcharts.MCPServerDir)
+	if err != nil {
+		return nil, err
+	}
+	admin := adminvalues.New(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
+	discoveryClient, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	if o.RouteAPIRecheck <= 0 {
+		o.RouteAPIRecheck = time.Minute
+	}
+	loadAdminValuesAtStart(ctx, admin)
+	source := o.EventSource
+	if source == "" {
+		source = "mcp-operator"
+	}
+	r := &MCPServerReconciler{
+		Client:        mgr.GetClient(),
+		APIReader:     mgr.GetAPIReader(),
+		Scheme:        mgr.GetScheme(),
+		Events:        mgr.GetEventRecorder(source),
+		Renderer:      renderer,
+		Admin:         admin,
+		Handshakes:    handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
+		ClusterDomain: o.ClusterDomain,
+		Platform:      platform.New(discoveryClient, o.RouteAPIRecheck),
+		refs:          newReferenceReader(mgr.GetClient(), mgr.GetAPIReader()),
+		memo:          newRenderMemo(),
+		statuses:      newStatusWrites(),
+		watched:       o.WatchNamespaces,
+		maxConcurrent: o.MaxConcurrentReconciles,
+	}
+	if r.ClusterDomain == "" {
+		r.ClusterDomain = "cluster.local"
+	}
+	if r.maxConcurrent <= 0 {
+		r.maxConcurrent = 16
+	}
+	return r, nil
+}
+
+// loadAdminValuesAtStart reads the admin values before any MCPServer is rendered. An invalid
+// ConfigMap is logged and left for the admin values controller, which reports it and picks up
+// the fix; until then MCPServers are not re-rendered. A transient API error is retried briefly.
+func loadAdminValuesAtStart(ctx context.Context, admin *adminvalues.Store) {
+	log := ctrl.Log.WithName("setup")
+	for attempt := 1; ; attempt++ {
+		_, err := admin.Load(ctx)
+		if err == nil {
+			adminValuesValid.Set(1)
+			return
+		}
+		if attempt == 3 || ctx.Err() != nil {
+			adminValuesValid.Set(0)
+			log.Error(err, "admin values not loaded; MCPServers wait for valid values", "configmap", admin.Key())
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
+	}
+}
 
 // referencesIndex indexes MCPServers by the ConfigMaps and Secrets they reference
 // ("ConfigMap/<name>", "Secret/<name>"), so that a change to one finds its users.
@@ -31,8 +118,7 @@ const referencesIndex = "mcp.x-k8s.io/references"
 
 // SetupWithManager registers the MCPServer controller, the admin values controller and the
 // handshake scheduler with the manager.
-func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, maxConcurrentReconciles int) error {
-	r.refs = newReferenceReader(mgr.GetClient(), r.APIReader)
+func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &mcpv1alpha1.MCPServer{}, referencesIndex, func(obj client.Object) []string {
 		return references.IndexKeys(obj.(*mcpv1alpha1.MCPServer))
 	}); err != nil {
@@ -53,7 +139,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		Named("mcpserver").
 		// Status writes do not change the generation; only spec changes need a reconcile.
 		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrentReconciles})
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.maxConcurrent})
 	for _, owned := range managedTypes(false) {
 		b = b.Watches(owned, withPriority(progressPriority,
 			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
