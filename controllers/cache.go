@@ -7,36 +7,38 @@ import (
 	"slices"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
-// CacheOptions restricts the manager's cache to what the operator manages: Deployments,
-// Services, NetworkPolicies and pods labelled as an MCP server's (caching every pod or Deployment
-// of a large cluster would cost memory for nothing), in the watched namespaces (all when
-// watchNamespaces is empty). ConfigMaps are also watched in the operator's own namespace, where
-// the admin values live.
-func CacheOptions(watchNamespaces []string, operatorNamespace string) cache.Options {
-	managed, err := labels.NewRequirement(selectorLabel, selection.Exists, nil)
+// CacheOptions restricts the manager's cache to what the operator manages: the chart's kinds
+// and pods labelled as an MCP server's (caching every pod or Deployment of a large cluster would
+// cost memory for nothing), in the watched namespaces (all when watchNamespaces is empty).
+// ConfigMaps are also watched in the operator's own namespace, where the admin values live.
+// routes says whether the cluster serves the Route API now: the cache can only filter kinds the
+// API server serves when it starts, so Routes that appear later are cached unfiltered until the
+// operator restarts.
+func CacheOptions(watchNamespaces []string, operatorNamespace string, routes bool) cache.Options {
+	managed, err := labels.NewRequirement(render.SelectorLabel, selection.Exists, nil)
 	if err != nil {
 		panic(err) // a constant, valid requirement
 	}
 	byLabel := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
 	opts := cache.Options{
 		ByObject: map[client.Object]cache.ByObject{
-			&appsv1.Deployment{}:          byLabel,
-			&corev1.Service{}:             byLabel,
-			&networkingv1.NetworkPolicy{}: byLabel,
-			&corev1.Pod{}:                 {Label: byLabel.Label, Transform: trimPod},
+			&corev1.Pod{}: {Label: byLabel.Label, Transform: trimPod},
 		},
 		// Nothing the operator does reads managedFields, and they are often half an object.
 		DefaultTransform: cache.TransformStripManagedFields(),
+	}
+	for _, obj := range render.ManagedObjects(routes) {
+		opts.ByObject[obj] = byLabel
 	}
 	if len(watchNamespaces) == 0 {
 		return opts

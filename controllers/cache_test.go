@@ -4,6 +4,7 @@
 package controllers
 
 import (
+	"fmt"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -11,6 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // TestTrimPodKeepsWhatTheOperatorReads: identity, labels, owners and status stay; the spec
@@ -68,6 +70,29 @@ func TestAdoptable(t *testing.T) {
 	for name, tc := range tests {
 		if got := adoptable(tc.obj, server); got != tc.want {
 			t.Errorf("%s: adoptable = %v, want %v", name, got, tc.want)
+		}
+	}
+}
+
+// TestTheCacheFiltersEveryManagedKindByTheSelectorLabel: every kind of render's table (Routes
+// where served) and pods are cached only when the chart's selector label is on them.
+func TestTheCacheFiltersEveryManagedKindByTheSelectorLabel(t *testing.T) {
+	for _, routes := range []bool{false, true} {
+		opts := CacheOptions([]string{"team-a"}, "mcp-operator-system", routes)
+		filtered := map[string]bool{}
+		for obj, by := range opts.ByObject {
+			if by.Label != nil && by.Label.String() == render.SelectorLabel {
+				filtered[fmt.Sprintf("%T", obj)] = true
+			}
+		}
+		for _, kind := range render.Managed {
+			want := !kind.NeedsRoutes || routes
+			if got := filtered[fmt.Sprintf("%T", kind.New())]; got != want {
+				t.Errorf("routes=%v: %s filtered by %s: %v, want %v", routes, kind.GVK.Kind, render.SelectorLabel, got, want)
+			}
+		}
+		if !filtered["*v1.Pod"] {
+			t.Errorf("routes=%v: pods are not filtered by %s", routes, render.SelectorLabel)
 		}
 	}
 }

@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"time"
 
-	routev1 "github.com/openshift/api/route/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -122,7 +120,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	//    unless nothing the render depends on, and none of the objects, changed since a
 	//    reconcile found them all as rendered.
 	routes := r.Platform.Routes(wantsRoute(server))
-	managed := managedTypes(routes)
+	managed := render.ManagedObjects(routes)
 	inputs := renderInputs{uid: server.UID, generation: server.Generation, configHash: check.configHash, admin: adminVersion, routes: routes}
 	replicas, current := r.memo.current(ctx, r.Client, server, inputs, managed)
 	if !current {
@@ -265,14 +263,4 @@ func desiredReplicas(objs []client.Object) int32 {
 		}
 	}
 	return 1
-}
-
-// managedTypes are the Go types of the kinds the chart renders, for watches and pruning; Routes
-// only where the cluster serves them.
-func managedTypes(routes bool) []client.Object {
-	types := []client.Object{&appsv1.Deployment{}, &corev1.Service{}, &networkingv1.NetworkPolicy{}}
-	if routes {
-		types = append(types, &routev1.Route{})
-	}
-	return types
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 )
 
 // Options configure the operator's controllers.
@@ -28,6 +29,9 @@ type Options struct {
 	EventSource string
 	// WatchNamespaces limits the operator to these namespaces; empty means all.
 	WatchNamespaces []string
+	// Platform tells whether the cluster serves the Route API; nil: one is made, rechecking
+	// every RouteAPIRecheck.
+	Platform *platform.Detector
 	// RouteAPIRecheck is how often, at most, discovery is asked again for the Route API while an
 	// MCPServer wants a Route that the cluster did not serve (default 1m).
 	RouteAPIRecheck time.Duration

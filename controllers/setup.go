@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	routev1 "github.com/openshift/api/route/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
@@ -24,7 +23,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
@@ -47,17 +45,20 @@ func Setup(ctx context.Context, mgr ctrl.Manager, o Options) error {
 // the embedded chart, the admin values (loaded once before it returns, so that the first
 // renders use them), Route API discovery and the handshake scheduler.
 func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*MCPServerReconciler, error) {
-	renderer, err := render.NewRenderer(helmcharts.MCPServer, helmcharts.MCPServerDir)
+	renderer, err := render.NewChartRenderer()
 	if err != nil {
 		return nil, err
 	}
 	admin := adminvalues.New(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
-	discoveryClient, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	if o.RouteAPIRecheck <= 0 {
-		o.RouteAPIRecheck = time.Minute
+	if o.Platform == nil {
+		discoveryClient, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
+		if err != nil {
+			return nil, err
+		}
+		if o.RouteAPIRecheck <= 0 {
+			o.RouteAPIRecheck = time.Minute
+		}
+		o.Platform = platform.New(discoveryClient, o.RouteAPIRecheck)
 	}
 	loadAdminValuesAtStart(ctx, admin)
 	source := o.EventSource
@@ -73,7 +74,7 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 		Admin:         admin,
 		Handshakes:    handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain: o.ClusterDomain,
-		Platform:      platform.New(discoveryClient, o.RouteAPIRecheck),
+		Platform:      o.Platform,
 		refs:          newReferenceReader(mgr.GetClient(), mgr.GetAPIReader()),
 		memo:          newRenderMemo(),
 		statuses:      newStatusWrites(),
@@ -140,7 +141,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		// Status writes do not change the generation; only spec changes need a reconcile.
 		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.maxConcurrent})
-	for _, owned := range managedTypes(false) {
+	for _, owned := range render.ManagedObjects(false) {
 		b = b.Watches(owned, withPriority(progressPriority,
 			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
 	}
@@ -156,12 +157,18 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 	if err != nil {
 		return err
 	}
-	// Routes are watched once the cluster is seen to serve them, at start-up or later.
+	// The kinds that need the Route API are watched once the cluster is seen to serve it, at
+	// start-up or later.
 	r.Platform.OnRoutes(func() {
-		src := source.Kind(mgr.GetCache(), &routev1.Route{}, withPriority(progressPriority, handler.TypedEnqueueRequestForOwner[*routev1.Route](
-			mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
-		if err := c.Watch(src); err != nil {
-			ctrl.Log.WithName("platform").Error(err, "watching Routes")
+		for _, kind := range render.Managed {
+			if !kind.NeedsRoutes {
+				continue
+			}
+			src := source.Kind(mgr.GetCache(), kind.New(), withPriority(progressPriority,
+				handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
+			if err := c.Watch(src); err != nil {
+				ctrl.Log.WithName("platform").Error(err, "watching "+kind.GVK.Kind+"s")
+			}
 		}
 	})
 	return nil
@@ -169,7 +176,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 
 // serverOfPod maps a pod to the MCPServer it runs for, by the chart's selector label.
 func serverOfPod(_ context.Context, pod client.Object) []reconcile.Request {
-	name := pod.GetLabels()[selectorLabel]
+	name := pod.GetLabels()[render.SelectorLabel]
 	if name == "" {
 		return nil
 	}

@@ -82,7 +82,7 @@ func startOperator(ctx context.Context) (<-chan struct{}, error) {
 	cfg.WrapTransport = writes.wrap
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  env.Scheme,
-		Cache:   controllers.CacheOptions(nil, operatorNamespace),
+		Cache:   controllers.CacheOptions(nil, operatorNamespace, false),
 		Metrics: metricsserver.Options{BindAddress: "0"},
 	})
 	if err != nil {

@@ -13,11 +13,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
-
-// selectorLabel is the label that selects an MCP server's pods (set by the chart).
-const selectorLabel = "mcp-server"
 
 // readWorkload reads the server's Deployment and, when no pod is available, why.
 func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alpha1.MCPServer, desired int32) (status.Workload, error) {
@@ -43,7 +41,7 @@ func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alp
 		return w, nil
 	}
 	pods := &corev1.PodList{}
-	if err := r.List(ctx, pods, client.InNamespace(server.Namespace), client.MatchingLabels{selectorLabel: server.Name}); err != nil {
+	if err := r.List(ctx, pods, client.InNamespace(server.Namespace), client.MatchingLabels{render.SelectorLabel: server.Name}); err != nil {
 		return w, err
 	}
 	w.PodProblems = status.PodProblems(pods.Items)

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-operator/mcp-operator/internal/render"
+
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -180,7 +182,7 @@ func (w *watcher) configHashes(namespace string) map[string]string {
 		return hashes
 	}
 	for _, d := range list.Items {
-		hashes[d.Name] = d.Spec.Template.Annotations[configHashAnnotation]
+		hashes[d.Name] = d.Spec.Template.Annotations[render.ConfigHashAnnotation]
 	}
 	return hashes
 }

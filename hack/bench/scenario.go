@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mcp-operator/mcp-operator/internal/render"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -349,7 +351,7 @@ func (r *runN) measureRolls(ctx context.Context) error {
 	hashes := r.watch.configHashes(benchNamespace)
 	r.res.RollConfigMap, r.res.RollConfigMapWrites, err = r.timeRoll(ctx, "a shared ConfigMap change", func() error { return c.Update(ctx, sharedConfig("2")) },
 		func(d *appsv1.Deployment) bool {
-			h := d.Spec.Template.Annotations[configHashAnnotation]
+			h := d.Spec.Template.Annotations[render.ConfigHashAnnotation]
 			return h != "" && h != hashes[d.Name]
 		})
 	return err

@@ -20,8 +20,6 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
-const configHashAnnotation = "mcp.x-k8s.io/config-hash"
-
 // benchServer is the i-th MCPServer: the sample server's image, mounting the shared ConfigMap,
 // as an MCP server with its configuration in a ConfigMap would be.
 func benchServer(namespace string, i int) *mcpv1alpha1.MCPServer {

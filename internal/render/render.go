@@ -18,16 +18,11 @@ import (
 	"sort"
 	"strings"
 
-	routev1 "github.com/openshift/api/route/v1"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -35,16 +30,6 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
-
-// ManagedKinds are the kinds the chart may render. Anything else in its output is an error:
-// the operator has neither the permissions nor the watches for other kinds, and admin values
-// must not smuggle in arbitrary objects.
-var ManagedKinds = []schema.GroupVersionKind{
-	appsv1.SchemeGroupVersion.WithKind("Deployment"),
-	corev1.SchemeGroupVersion.WithKind("Service"),
-	networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"),
-	routev1.GroupVersion.WithKind("Route"),
-}
 
 // RouteAPIVersion is the capability that tells the chart the cluster serves Routes.
 const RouteAPIVersion = "route.openshift.io/v1/Route"
@@ -103,11 +88,9 @@ func NewRenderer(fsys fs.FS, dir string) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading chart %s: %w", dir, err)
 	}
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, networkingv1.AddToScheme, routev1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			return nil, err
-		}
+	scheme, err := managedScheme()
+	if err != nil {
+		return nil, err
 	}
 	// Strict decoding: a field the template misspells is an error, not silently dropped.
 	decoder := serializer.NewCodecFactory(scheme, serializer.EnableStrict).UniversalDeserializer()
@@ -212,15 +195,6 @@ func (r *Renderer) decodeManifest(manifest string) ([]client.Object, error) {
 		cobj.GetObjectKind().SetGroupVersionKind(*gvk)
 		objs = append(objs, cobj)
 	}
-}
-
-func isManaged(gvk schema.GroupVersionKind) bool {
-	for _, k := range ManagedKinds {
-		if k == gvk {
-			return true
-		}
-	}
-	return false
 }
 
 // yamlSafe escapes the characters that Go's JSON encoder (behind the templates' toJson) leaves

@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
 
@@ -29,10 +30,6 @@ var allowed = map[string]struct {
 	"mcp.x-k8s.io/mcpservers":               {[]string{"get", "list", "watch"}, "the resource it reconciles"},
 	"mcp.x-k8s.io/mcpservers/status":        {[]string{"get", "patch"}, "it reports status with merge patches"},
 	"mcp.x-k8s.io/mcpservers/finalizers":    {[]string{"update"}, "owner references that block owner deletion need it on OpenShift"},
-	"apps/deployments":                      {[]string{"get", "list", "watch", "create", "patch", "delete"}, "the server's pods; server-side apply, pruning"},
-	"/services":                             {[]string{"get", "list", "watch", "create", "patch", "delete"}, "the server's address"},
-	"networking.k8s.io/networkpolicies":     {[]string{"get", "list", "watch", "create", "patch", "delete"}, "admits traffic to the MCP port only"},
-	"route.openshift.io/routes":             {[]string{"get", "list", "watch", "create", "patch", "delete"}, "spec.expose.route on OpenShift"},
 	"route.openshift.io/routes/custom-host": {[]string{"create"}, "a Route with spec.host"},
 	"/pods":                                 {[]string{"get", "list", "watch"}, "to explain why pods are not available (cached: labelled MCP server pods only, spec dropped)"},
 	"/configmaps": {[]string{"get", "list", "watch"},
@@ -46,6 +43,21 @@ var allowed = map[string]struct {
 	"coordination.k8s.io/leases":                {[]string{"get", "list", "watch", "create", "update", "patch", "delete"}, "leader election"},
 	"authentication.k8s.io/tokenreviews":        {[]string{"create"}, "authenticating scrapers of the metrics endpoint"},
 	"authorization.k8s.io/subjectaccessreviews": {[]string{"create"}, "authorizing scrapers of the metrics endpoint"},
+}
+
+// managedVerbs are what the operator does to the kinds the chart renders: it reads them from its
+// cache, applies them server-side (create and patch) and prunes them.
+var managedVerbs = []string{"get", "list", "watch", "create", "patch", "delete"}
+
+// The kinds the chart renders come from render's table, so a new managed kind is allowed
+// exactly its verbs and nothing else needs listing here.
+func init() {
+	for _, kind := range render.Managed {
+		allowed[kind.GVK.Group+"/"+kind.Resource] = struct {
+			verbs []string
+			why   string
+		}{managedVerbs, "the chart renders " + kind.GVK.Kind + "s: cached, server-side applied and pruned"}
+	}
 }
 
 // forbiddenVerbs would let the operator grant itself or others more than it has.
@@ -155,4 +167,28 @@ func keys[V any](m map[string]V) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// TestEveryManagedKindIsGranted: the operator's role (from the RBAC markers) grants every kind
+// of render's table each verb it needs; a kind added to the chart without RBAC fails here.
+func TestEveryManagedKindIsGranted(t *testing.T) {
+	granted := map[string][]string{}
+	for _, rule := range grantedRoles(t)["config/rbac/role.yaml manager-role"] {
+		for _, group := range rule.APIGroups {
+			for _, resource := range rule.Resources {
+				granted[group+"/"+resource] = append(granted[group+"/"+resource], rule.Verbs...)
+			}
+		}
+	}
+	if len(granted) == 0 {
+		t.Fatal("config/rbac/role.yaml has no manager-role rules")
+	}
+	for _, kind := range render.Managed {
+		key := kind.GVK.Group + "/" + kind.Resource
+		for _, verb := range managedVerbs {
+			if !slices.Contains(granted[key], verb) {
+				t.Errorf("the operator may not %s %s, a kind the chart renders: add the +kubebuilder:rbac marker", verb, key)
+			}
+		}
+	}
 }
