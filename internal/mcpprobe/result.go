@@ -18,6 +18,9 @@ const (
 	OutcomeFailed Outcome = "Failed"
 )
 
+// Outcomes are every outcome a probe can have.
+var Outcomes = []Outcome{OutcomeReady, OutcomeAuthRequired, OutcomeFailed}
+
 // FailureReason classifies why a probe failed, for metrics and for choosing the message.
 type FailureReason string
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
@@ -31,7 +32,8 @@ func (r *Renderer) CheckAdminValues(admin AdminValues) error {
 			return fmt.Errorf("%s: the mcp-server chart has no value %s", layer, strings.Join(unknown, ", "))
 		}
 	}
-	if _, err := r.Render(Request{Server: representativeServer(), ConfigHash: "0123456789abcdef", Admin: admin}); err != nil {
+	// With the Route API, so that values breaking the Route template are refused too.
+	if _, err := r.Render(Request{Server: representativeServer(), ConfigHash: "0123456789abcdef", Admin: admin, Capabilities: Capabilities(true)}); err != nil {
 		return fmt.Errorf("the chart does not render with these values: %w", err)
 	}
 	return nil
@@ -59,16 +61,25 @@ func representativeServer() *mcpv1alpha1.MCPServer {
 				{Path: "/secret", Permissions: mcpv1alpha1.MountPermissionsRecursiveReadOnly, Source: mcpv1alpha1.StorageSource{
 					Type: mcpv1alpha1.StorageTypeSecret, Secret: &corev1.SecretVolumeSource{SecretName: "creds"}}},
 				{Path: "/tmp", Permissions: mcpv1alpha1.MountPermissionsReadWrite, Source: mcpv1alpha1.StorageSource{
-					Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+					Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory, SizeLimit: ptr.To(resource.MustParse("64Mi"))}}},
 			},
 		},
 		Runtime: mcpv1alpha1.RuntimeConfig{
 			Replicas: ptr.To[int32](2),
-			Security: mcpv1alpha1.SecurityConfig{ServiceAccountName: "mcp"},
-			Health: mcpv1alpha1.HealthConfig{LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
-				TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}}}},
+			Security: mcpv1alpha1.SecurityConfig{ServiceAccountName: "mcp",
+				PodSecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: ptr.To(true)},
+				SecurityContext:    &corev1.SecurityContext{ReadOnlyRootFilesystem: ptr.To(true)}},
+			Resources: &corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m")}},
+			Health: mcpv1alpha1.HealthConfig{
+				LivenessProbe:  &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}}},
+				ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromInt32(8080)}}},
+			},
 		},
 		MCP: mcpv1alpha1.MCPConfig{Stateless: ptr.To(true)},
+		Expose: &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{
+			Host: "mcp.apps.example.com", Path: "/mcp", Annotations: map[string]string{"haproxy.router.openshift.io/timeout": "1h"},
+			TLS: &mcpv1alpha1.RouteTLS{Termination: "edge", InsecureEdgeTerminationPolicy: "Redirect"},
+		}},
 	}
 	return s
 }

@@ -120,16 +120,40 @@ func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus, verd
 	case h.Result == nil:
 		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
 			fmt.Sprintf("%s; verifying the MCP endpoint %s", replicaSummary(w), obs.Address)
-	case h.Result.Outcome == mcpprobe.OutcomeAuthRequired:
-		return metav1.ConditionTrue, mcpv1alpha1.ReasonAuthenticationRequired,
-			fmt.Sprintf("%s; %s", replicaSummary(w), h.Result.Message)
-	case h.Result.Outcome == mcpprobe.OutcomeFailed:
-		return metav1.ConditionFalse, mcpv1alpha1.ReasonMCPEndpointUnavailable,
-			fmt.Sprintf("%s, but the MCP handshake failed %s: %s", replicaSummary(w), times(h.Failures), h.Result.Message)
 	default:
-		return metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable,
-			fmt.Sprintf("%s; %s", replicaSummary(w), describeServer(h.Result))
+		return handshakeVerdict(w, h)
 	}
+}
+
+// handshakeVerdicts are the Ready reasons a handshake decides, by outcome: what a new operator
+// process keeps (LastVerdict) until its own first handshake. A test holds every outcome of
+// mcpprobe to this table.
+var handshakeVerdicts = map[mcpprobe.Outcome]struct {
+	status metav1.ConditionStatus
+	reason string
+}{
+	mcpprobe.OutcomeReady:        {metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable},
+	mcpprobe.OutcomeAuthRequired: {metav1.ConditionTrue, mcpv1alpha1.ReasonAuthenticationRequired},
+	mcpprobe.OutcomeFailed:       {metav1.ConditionFalse, mcpv1alpha1.ReasonMCPEndpointUnavailable},
+}
+
+// handshakeVerdict is Ready once pods are available and a handshake has answered.
+func handshakeVerdict(w Workload, h Handshake) (metav1.ConditionStatus, string, string) {
+	v, known := handshakeVerdicts[h.Result.Outcome]
+	if !known {
+		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
+			fmt.Sprintf("%s; the MCP handshake gave an outcome the operator does not know (%s)", replicaSummary(w), h.Result.Outcome)
+	}
+	var msg string
+	switch h.Result.Outcome {
+	case mcpprobe.OutcomeFailed:
+		msg = fmt.Sprintf("%s, but the MCP handshake failed %s: %s", replicaSummary(w), times(h.Failures), h.Result.Message)
+	case mcpprobe.OutcomeAuthRequired:
+		msg = fmt.Sprintf("%s; %s", replicaSummary(w), h.Result.Message)
+	default:
+		msg = fmt.Sprintf("%s; %s", replicaSummary(w), describeServer(h.Result))
+	}
+	return v.status, v.reason, msg
 }
 
 // LastVerdict returns the Ready condition when it is a handshake's verdict (Available,
@@ -140,9 +164,10 @@ func LastVerdict(current mcpv1alpha1.MCPServerStatus, generation int64, address 
 	if c == nil || c.ObservedGeneration != generation || current.Address == nil || current.Address.URL != address {
 		return nil
 	}
-	switch c.Reason {
-	case mcpv1alpha1.ReasonAvailable, mcpv1alpha1.ReasonAuthenticationRequired, mcpv1alpha1.ReasonMCPEndpointUnavailable:
-		return c
+	for _, v := range handshakeVerdicts {
+		if c.Reason == v.reason {
+			return c
+		}
 	}
 	return nil
 }

@@ -240,3 +240,34 @@ func TestProgressOnly(t *testing.T) {
 		t.Error("an unchanged initializing status is not progress only")
 	}
 }
+
+// TestEveryHandshakeOutcomeHasAVerdictThatIsKept: each outcome a probe can have decides a Ready
+// reason of its own, which a new operator process keeps (LastVerdict) until its own first
+// handshake. An outcome added to mcpprobe, or a verdict added to ready() but not to
+// LastVerdict, fails here.
+func TestEveryHandshakeOutcomeHasAVerdictThatIsKept(t *testing.T) {
+	obs := status.Observation{Generation: 1, Address: "http://a", DeploymentName: "a", ServiceName: "a", Workload: available(1)}
+	reasons := map[string]mcpprobe.Outcome{}
+	for _, outcome := range mcpprobe.Outcomes {
+		known := obs
+		known.Handshake = status.Handshake{Result: &mcpprobe.Result{Outcome: outcome, Message: "m",
+			Server: mcpprobe.ServerInfo{Name: "s", ProtocolVersion: "2025-11-25"}}}
+		verdict := status.Compute(mcpv1alpha1.MCPServerStatus{}, known, t0)
+		c := meta.FindStatusCondition(verdict.Conditions, mcpv1alpha1.ConditionReady)
+		if c.Reason == mcpv1alpha1.ReasonInitializing {
+			t.Errorf("outcome %s has no verdict: %s", outcome, c.Message)
+			continue
+		}
+		if other, taken := reasons[c.Reason]; taken {
+			t.Errorf("outcomes %s and %s both give %s", other, outcome, c.Reason)
+		}
+		reasons[c.Reason] = outcome
+		if status.LastVerdict(verdict, obs.Generation, obs.Address) == nil {
+			t.Errorf("outcome %s gives %s, which LastVerdict does not keep", outcome, c.Reason)
+		}
+		restarted := meta.FindStatusCondition(status.Compute(verdict, obs, t1).Conditions, mcpv1alpha1.ConditionReady)
+		if restarted.Reason != c.Reason {
+			t.Errorf("outcome %s: a new process reports %s before its first handshake, want %s", outcome, restarted.Reason, c.Reason)
+		}
+	}
+}
