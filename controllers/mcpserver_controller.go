@@ -14,7 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -202,8 +201,8 @@ func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1alpha1.
 // nameProblems: every object is named after the MCPServer, and a Service name must be a
 // DNS-1035 label, stricter than what the API server accepts for an MCPServer.
 func nameProblems(name string) []string {
-	if errs := validation.IsDNS1035Label(name); len(errs) > 0 {
-		return []string{fmt.Sprintf("the name %q cannot name the server's Service (%s): rename the MCPServer", name, errs[0])}
+	if problem := mcpv1alpha1.NameProblem(name); problem != "" {
+		return []string{fmt.Sprintf("the name %q cannot name the server's Service (%s): rename the MCPServer", name, problem)}
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ package catalog
 import (
 	"fmt"
 	"regexp"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -43,8 +42,11 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Validate checks a deploy request against its catalog entry before anything reaches the
-// cluster, and returns one error per bad field.
+// Validate checks what only the catalog knows about a deploy request: the name must be able to
+// name the server's Service (as the operator requires), the namespace must be one, and the
+// environment must suit the catalog entry. Everything the MCPServer API itself decides (port,
+// path, arguments, service account, image) is left to the API server: the deploy handler asks
+// it with a server-side dry run, so those rules live once, in the CRD.
 func (d *DeployRequest) Validate(e Entry) []FieldError {
 	var errs []FieldError
 	add := func(field, format string, args ...any) {
@@ -52,29 +54,13 @@ func (d *DeployRequest) Validate(e Entry) []FieldError {
 	}
 	if d.Name == "" {
 		add("name", "Enter a name")
-	} else if msgs := validation.IsDNS1035Label(d.Name); len(msgs) > 0 {
-		add("name", "%s", inWords(msgs[0]))
+	} else if problem := mcpv1alpha1.NameProblem(d.Name); problem != "" {
+		add("name", "%s", inWords(problem))
 	}
 	if d.Namespace == "" {
 		add("namespace", "Choose a namespace")
 	} else if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
 		add("namespace", "%s", inWords(msgs[0]))
-	}
-	if d.ServiceAccount != "" {
-		if msgs := validation.IsDNS1123Subdomain(d.ServiceAccount); len(msgs) > 0 {
-			add("serviceAccount", "%s", inWords(msgs[0]))
-		}
-	}
-	if d.Port < 1 || d.Port > 65535 {
-		add("port", "Use a port between 1 and 65535")
-	}
-	if !strings.HasPrefix(d.Path, "/") || strings.ContainsAny(d.Path, " ?#\n\r\t") {
-		add("path", "Start with '/' and use no spaces, '?' or '#'")
-	}
-	for i, a := range d.Args {
-		if a == "" {
-			add(fmt.Sprintf("args[%d]", i), "Leave no argument empty")
-		}
 	}
 	given := map[string]bool{}
 	for _, v := range d.Env {

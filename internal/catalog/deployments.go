@@ -34,16 +34,16 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": d.Reason})
 		return
 	}
-	if errs := req.Validate(e); len(errs) > 0 {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Correct the fields marked below.", "errors": errs})
-		return
-	}
 	c, err := s.Identity.ClientFor(r)
 	if err != nil {
 		writeClusterError(w, err)
 		return
 	}
 	server, secret := req.Objects(e)
+	if refused := validateDeployment(r.Context(), c, &req, e, server); refused != nil {
+		refused(w)
+		return
+	}
 	if secret != nil {
 		if err := c.Create(r.Context(), secret); err != nil {
 			writeDeployError(w, err, server)
@@ -62,6 +62,37 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		adoptSecret(r.Context(), c, secret, server)
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"name": server.Name, "namespace": server.Namespace})
+}
+
+// validateDeployment gathers every problem of a deploy request at once: the catalog's own
+// checks, and the API server's verdict on the MCPServer it would create (a server-side dry run
+// with the person's identity, so the CRD's rules are the ones that apply). It returns how to
+// answer a refusal, or nil when the request may go ahead.
+func validateDeployment(ctx context.Context, c client.Client, req *DeployRequest, e Entry, server *mcpv1alpha1.MCPServer) func(http.ResponseWriter) {
+	errs := req.Validate(e)
+	dryRunErr := c.Create(ctx, server.DeepCopy(), client.DryRunAll)
+	if len(errs) == 0 {
+		if dryRunErr == nil {
+			return nil
+		}
+		// The API server's refusal alone: invalid (at the fields), not allowed, no namespace.
+		return func(w http.ResponseWriter) { writeDeployError(w, dryRunErr, server) }
+	}
+	seen := map[string]bool{}
+	for _, fe := range errs {
+		seen[fe.Field] = true
+	}
+	if apierrors.IsInvalid(dryRunErr) {
+		for _, fe := range fieldErrorsOf(dryRunErr, server) {
+			if !seen[fe.Field] { // one problem per field: the catalog's own words first
+				seen[fe.Field] = true
+				errs = append(errs, fe)
+			}
+		}
+	}
+	return func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Correct the fields marked below.", "errors": errs})
+	}
 }
 
 // adoptSecret makes the MCPServer own its Secret, so that deleting the server deletes it too.

@@ -50,11 +50,16 @@ var plainRules = strings.NewReplacer(
 	"must be no more than 63 characters", "use at most 63 characters",
 	"should be greater than or equal to", "must be at least",
 	"should be less than or equal to", "must be at most",
+	"Some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+	"Some rules could not be checked yet: correct the fields marked and deploy again",
 )
 
 // inWords turns a validation message into a sentence for a person: no field path, no
 // repeated value, no regular expression.
 func inWords(message string) string {
+	if message == "Required value" {
+		return "Enter a value"
+	}
 	m := invalidValue.ReplaceAllString(message, "")
 	m = inBody.ReplaceAllString(m, "")
 	m = regexHint.ReplaceAllString(m, "")
@@ -89,6 +94,9 @@ func fieldErrorsOf(err error, server *mcpv1alpha1.MCPServer) []FieldError {
 
 // formField returns the form field a path of the MCPServer comes from, or the path itself.
 func formField(path string, server *mcpv1alpha1.MCPServer) string {
+	if path == "" || path == "<nil>" { // a cause about the whole object
+		return ""
+	}
 	if f, ok := formFields[path]; ok {
 		return f
 	}
