@@ -175,7 +175,7 @@ web-assets: ## Fetch the catalog page's pinned npm packages (PatternFly, axe-cor
 	hack/web-assets.sh
 
 .PHONY: vendor-patternfly
-vendor-patternfly: web-assets ## Vendor the part of PatternFly the catalog page uses into internal/catalog/web/vendor.
+vendor-patternfly: web-assets ## Vendor the part of PatternFly the catalog page uses into internal/catalog/page/web/vendor.
 	go run ./hack/vendor-patternfly -tgz $$(hack/web-assets.sh print-env | sed -n 's/^TEST_ASSET_PATTERNFLY_TGZ=//p')
 
 .PHONY: opm

@@ -2,7 +2,7 @@
 # Fetches the pinned npm packages of the catalog page into the cache, once, and checks each
 # against the integrity the npm registry published for that exact version:
 #   @patternfly/patternfly  the page's stylesheet, fonts and icons (a subset is vendored into
-#                           internal/catalog/web/vendor by hack/vendor-patternfly, and a test
+#                           internal/catalog/page/web/vendor by hack/vendor-patternfly, and a test
 #                           holds the vendored files to this tarball);
 #   axe-core                the accessibility checker the browser tests run in the page.
 # Usage: hack/web-assets.sh [print-env]

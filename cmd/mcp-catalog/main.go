@@ -27,7 +27,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/page"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
 
 type stringList []string
@@ -80,7 +81,7 @@ func run(ctx context.Context, o options) error {
 	if err := mcpv1alpha1.AddToScheme(scheme); err != nil {
 		return err
 	}
-	store := catalog.NewStore()
+	store := sources.NewStore()
 	if !o.noBuiltin {
 		if err := store.LoadBuiltin(); err != nil {
 			return err
@@ -92,7 +93,7 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
-		if err := catalog.WatchConfigMaps(ctx, clientset, o.configMapNS, o.configMapSelector, store); err != nil {
+		if err := sources.WatchConfigMaps(ctx, clientset, o.configMapNS, o.configMapSelector, store); err != nil {
 			return err
 		}
 	}
@@ -104,7 +105,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	server := &catalog.Server{Store: store, Identity: identity, CRDAvailable: catalog.CachedDiscovery(10*time.Second, catalog.MCPServerAPIServed(disc))}
+	server := &page.Server{Store: store, Identity: identity, CRDAvailable: page.CachedDiscovery(10*time.Second, page.MCPServerAPIServed(disc))}
 	// BaseContext: the Deployments tab's event streams end when the catalog shuts down.
 	srv := &http.Server{Addr: o.listen, Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
@@ -124,7 +125,7 @@ func run(ctx context.Context, o options) error {
 // newIdentity returns how the catalog acts: as each user (their bearer token), or, in --local
 // mode, as the kubeconfig's identity. The REST mapper is shared and uses the catalog's own
 // credentials, for discovery only.
-func newIdentity(restCfg *rest.Config, scheme *runtime.Scheme, local bool) (catalog.Identity, error) {
+func newIdentity(restCfg *rest.Config, scheme *runtime.Scheme, local bool) (page.Identity, error) {
 	httpClient, err := rest.HTTPClientFor(restCfg)
 	if err != nil {
 		return nil, err
@@ -138,9 +139,9 @@ func newIdentity(restCfg *rest.Config, scheme *runtime.Scheme, local bool) (cata
 		if err != nil {
 			return nil, err
 		}
-		return &catalog.LocalIdentity{Client: c}, nil
+		return &page.LocalIdentity{Client: c}, nil
 	}
-	return &catalog.BearerIdentity{Base: restCfg, Scheme: scheme, Mapper: mapper}, nil
+	return &page.BearerIdentity{Base: restCfg, Scheme: scheme, Mapper: mapper}, nil
 }
 
 func isLoopback(listen string) bool {

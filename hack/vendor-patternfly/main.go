@@ -3,7 +3,7 @@
 
 // Command vendor-patternfly copies the part of PatternFly the catalog page uses out of the
 // pinned npm tarball (fetched and checked by hack/web-assets.sh) into
-// internal/catalog/web/vendor/patternfly: one stylesheet made of PatternFly's own base and
+// internal/catalog/page/web/vendor/patternfly: one stylesheet made of PatternFly's own base and
 // component files, unchanged and in PatternFly's order, the fonts and images it refers to,
 // and the licence. The page is served from the binary, so what it uses is committed; the test
 // beside this file fails when the committed files differ from what this command writes.
@@ -105,7 +105,7 @@ var cssURL = regexp.MustCompile(`url\(["']?([^"')]+)["']?\)`)
 
 func main() {
 	tgz := flag.String("tgz", "", "the @patternfly/patternfly tarball (hack/web-assets.sh fetches it)")
-	out := flag.String("out", "internal/catalog/web/vendor/patternfly", "where to write the vendored files")
+	out := flag.String("out", "internal/catalog/page/web/vendor/patternfly", "where to write the vendored files")
 	flag.Parse()
 	files, err := Vendor(*tgz)
 	if err == nil {

@@ -25,7 +25,7 @@ func TestVendoredPatternFlyIsThePinnedPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("..", "..", "internal", "catalog", "web", "vendor", "patternfly")
+	dir := filepath.Join("..", "..", "internal", "catalog", "page", "web", "vendor", "patternfly")
 	committed := map[string]bool{}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

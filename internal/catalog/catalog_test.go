@@ -112,27 +112,6 @@ func TestParseServerJSON(t *testing.T) {
 	}
 }
 
-func TestBuiltinCatalogLoads(t *testing.T) {
-	s := NewStore()
-	if err := s.LoadBuiltin(); err != nil {
-		t.Fatal(err)
-	}
-	if p := s.Problems(); len(p) != 0 {
-		t.Fatalf("the shipped catalog has problems: %v", p)
-	}
-	var names []string
-	remote := 0
-	for _, e := range s.Entries() {
-		names = append(names, e.Name)
-		if e.Remote {
-			remote++
-		}
-	}
-	if !strings.Contains(strings.Join(names, ","), "openshift-mcp-server") || remote == 0 {
-		t.Errorf("the shipped catalog %v lacks the OpenShift MCP server or a remote server", names)
-	}
-}
-
 func TestFilter(t *testing.T) {
 	entries, _ := Parse("a", []byte(openShiftAIYAML))
 	more, _ := Parse("b", []byte(serverJSONs))
@@ -213,54 +192,6 @@ func TestIcons(t *testing.T) {
 				t.Errorf("icon %q, want %q", entries[0].Icon, tc.want)
 			}
 		})
-	}
-}
-
-func TestDeployRequest(t *testing.T) {
-	entries, _ := Parse("a", []byte(openShiftAIYAML))
-	e := entries[0]
-	req := DeployRequest{EntryID: e.ID, Name: "kube", Namespace: "team-a", Port: 9000, Path: "/api/mcp", Args: []string{"--read-only"},
-		Env: []DeployedEnv{{Name: "TOKEN", Value: "s3cret", Secret: false}, {Name: "LOG", Value: "debug"}}}
-	if errs := req.Validate(e); len(errs) != 0 {
-		t.Fatalf("a good request failed validation: %v", errs)
-	}
-	server, secret := req.Objects(e)
-	if secret == nil || secret.StringData["TOKEN"] != "s3cret" || secret.Name != "kube-env" {
-		t.Fatalf("secret %+v", secret)
-	}
-	if strings.Contains(toString(server), "s3cret") {
-		t.Error("the value of a variable the catalog marks secret reached the MCPServer, because the request said it was not secret")
-	}
-	env := server.Spec.Config.Env
-	if len(env) != 2 || env[0].ValueFrom == nil || env[0].ValueFrom.SecretKeyRef.Name != "kube-env" || env[1].Value != "debug" {
-		t.Errorf("env %+v", env)
-	}
-	if server.Spec.Source.ContainerImage.Ref != e.Image || server.Spec.Config.Port != 9000 {
-		t.Errorf("spec %+v", server.Spec)
-	}
-
-	bad := DeployRequest{EntryID: e.ID, Name: "Bad_Name", Namespace: "", ServiceAccount: "Not A Name", Port: 0, Path: "mcp", Args: []string{""},
-		Env: []DeployedEnv{{Name: "1X", Value: "v"}}}
-	var fields []string
-	for _, fe := range bad.Validate(e) {
-		fields = append(fields, fe.Field)
-	}
-	if diff := cmp.Diff([]string{"name", "namespace", "env.1X", "env.TOKEN"}, fields); diff != "" {
-		t.Errorf("field errors (-want +got):\n%s", diff)
-	}
-}
-
-func TestReadmeCannotRunScript(t *testing.T) {
-	s := &Server{}
-	s.Handler()
-	html := s.renderReadme("# Hi\n<script>window.__pwned=1</script>\n<img src=x onerror=\"window.__pwned=2\">\n[click](javascript:alert(1))\n\n**bold**")
-	for _, bad := range []string{"<script", "onerror", "javascript:"} {
-		if strings.Contains(html, bad) {
-			t.Errorf("rendered README contains %q:\n%s", bad, html)
-		}
-	}
-	if !strings.Contains(html, "<strong>bold</strong>") || !strings.Contains(html, "<h1") {
-		t.Errorf("Markdown not rendered:\n%s", html)
 	}
 }
 

@@ -1,9 +1,11 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-// Package catalog is the MCP catalog: an inventory of MCP servers, read from catalog sources
-// (OpenShift AI's MCP catalog YAML and the MCP registry's server.json), browsed and deployed
-// from a web page. Every cluster action runs with the identity of the person using the page.
+// Package catalog is the MCP catalog's model: an entry (an MCP server to deploy or to connect
+// to), the two source formats it is read from (OpenShift AI's MCP catalog YAML and the MCP
+// registry's server.json), and searching and filtering entries. Its rooms: sources keeps the
+// entries in step with their sources, deploy builds what a deployment creates, and page
+// serves the catalog page.
 package catalog
 
 import (
@@ -89,8 +91,8 @@ func (e *Entry) matches(query string) bool {
 	return true
 }
 
-// hasAny reports whether values contain any of wanted (true when nothing is wanted).
-func hasAny(values, wanted []string) bool {
+// HasAny reports whether values contain any of wanted, ignoring case (true when nothing is wanted).
+func HasAny(values, wanted []string) bool {
 	if len(wanted) == 0 {
 		return true
 	}
@@ -134,8 +136,8 @@ type Query struct {
 func Filter(entries []Entry, q Query) []Entry {
 	out := []Entry{}
 	for _, e := range entries {
-		if e.matches(q.Text) && hasAny(e.Transports, q.Transports) && hasAny(e.Labels, q.Labels) &&
-			hasAny([]string{e.Provider}, q.Providers) && hasAny([]string{e.Mode()}, q.Modes) {
+		if e.matches(q.Text) && HasAny(e.Transports, q.Transports) && HasAny(e.Labels, q.Labels) &&
+			HasAny([]string{e.Provider}, q.Providers) && HasAny([]string{e.Mode()}, q.Modes) {
 			out = append(out, e)
 		}
 	}

@@ -1,11 +1,16 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog
+// Package deploy builds what the catalog page creates for a deployment: the MCPServer and the
+// Secret of its secret variables, from a catalog entry and the form a person filled in, and
+// says what is wrong with that form in words, at its fields.
+package deploy
 
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,21 +19,21 @@ import (
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
 
-// DeployRequest is what the deploy form sends.
-type DeployRequest struct {
-	EntryID   string        `json:"entryId"`
-	Name      string        `json:"name"`
-	Namespace string        `json:"namespace"`
-	Port      int32         `json:"port"`
-	Path      string        `json:"path"`
-	Args      []string      `json:"args"`
-	Env       []DeployedEnv `json:"env"`
+// Request is what the deploy form sends.
+type Request struct {
+	EntryID   string   `json:"entryId"`
+	Name      string   `json:"name"`
+	Namespace string   `json:"namespace"`
+	Port      int32    `json:"port"`
+	Path      string   `json:"path"`
+	Args      []string `json:"args"`
+	Env       []Env    `json:"env"`
 	// ServiceAccount the server runs as; empty: the namespace's default.
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 }
 
-// DeployedEnv is one environment variable as the user filled it in.
-type DeployedEnv struct {
+// Env is one environment variable as the user filled it in.
+type Env struct {
 	Name   string `json:"name"`
 	Value  string `json:"value"`
 	Secret bool   `json:"secret"`
@@ -47,7 +52,7 @@ type FieldError struct {
 // environment must suit the catalog entry. Everything the MCPServer API itself decides (port,
 // path, arguments, service account, image) is left to the API server: the deploy handler asks
 // it with a server-side dry run, so those rules live once, in the CRD.
-func (d *DeployRequest) Validate(e Entry) []FieldError {
+func (d *Request) Validate(e catalog.Entry) []FieldError {
 	var errs []FieldError
 	add := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -86,7 +91,7 @@ func secretName(server string) string { return server + "-env" }
 // Objects builds the MCPServer for a validated request, and the Secret for its secret values
 // (nil when there are none): secret values never appear in the MCPServer. A variable is secret
 // when the request says so or the catalog entry does; the entry cannot be overruled.
-func (d *DeployRequest) Objects(e Entry) (*mcpv1alpha1.MCPServer, *corev1.Secret) {
+func (d *Request) Objects(e catalog.Entry) (*mcpv1alpha1.MCPServer, *corev1.Secret) {
 	secretInEntry := map[string]bool{}
 	for _, v := range e.Env {
 		secretInEntry[v.Name] = v.Secret

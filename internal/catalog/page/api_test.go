@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog_test
+package page_test
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
 
 type catalogPage struct {
@@ -493,11 +493,11 @@ func keys(m map[string]string) []string {
 // TestCatalogJSONHasNoNull: the page reads every list of the answer; a null where a list
 // belongs once left the page blank for every new user (the default catalog has no problems).
 func TestCatalogJSONHasNoNull(t *testing.T) {
-	shipped := catalog.NewStore()
+	shipped := sources.NewStore()
 	if err := shipped.LoadBuiltin(); err != nil {
 		t.Fatal(err)
 	}
-	for name, store := range map[string]*catalog.Store{"the shipped catalog": shipped, "an empty catalog": catalog.NewStore()} {
+	for name, store := range map[string]*sources.Store{"the shipped catalog": shipped, "an empty catalog": sources.NewStore()} {
 		t.Run(name, func(t *testing.T) {
 			s := newSession(t, startCatalogOf(t, store), "alice")
 			for _, path := range []string{"/api/catalog", "/api/catalog?q=nothing-is-called-this"} {

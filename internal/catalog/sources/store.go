@@ -1,7 +1,9 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog
+// Package sources keeps the catalog's entries in step with their sources: the catalog shipped
+// in the binary, files, and labelled ConfigMaps. A malformed entry is reported and left out.
+package sources
 
 import (
 	"context"
@@ -13,6 +15,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
 
 	"sigs.k8s.io/controller-runtime/pkg/log"
 )
@@ -26,18 +30,18 @@ var builtin embed.FS
 // are replaced whole when they change; a malformed entry is reported and left out.
 type Store struct {
 	mu       sync.RWMutex
-	entries  map[string][]Entry
+	entries  map[string][]catalog.Entry
 	problems map[string][]string
 }
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{entries: map[string][]Entry{}, problems: map[string][]string{}}
+	return &Store{entries: map[string][]catalog.Entry{}, problems: map[string][]string{}}
 }
 
 // SetSource (re)reads one source document.
 func (s *Store) SetSource(name string, data []byte) {
-	entries, errs := Parse(name, data)
+	entries, errs := catalog.Parse(name, data)
 	problems := make([]string, len(errs))
 	for i, err := range errs {
 		problems[i] = err.Error()
@@ -56,10 +60,10 @@ func (s *Store) RemoveSource(name string) {
 }
 
 // Entries lists every entry, sorted by name then source.
-func (s *Store) Entries() []Entry {
+func (s *Store) Entries() []catalog.Entry {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var all []Entry
+	var all []catalog.Entry
 	for _, entries := range s.entries {
 		all = append(all, entries...)
 	}
@@ -73,13 +77,13 @@ func (s *Store) Entries() []Entry {
 }
 
 // Entry finds an entry by ID.
-func (s *Store) Entry(id string) (Entry, bool) {
+func (s *Store) Entry(id string) (catalog.Entry, bool) {
 	for _, e := range s.Entries() {
 		if e.ID == id {
 			return e, true
 		}
 	}
-	return Entry{}, false
+	return catalog.Entry{}, false
 }
 
 // Problems lists what was wrong with the sources, sorted.

@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog_test
+package page_test
 
 import (
 	"context"
@@ -32,7 +32,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
 
@@ -408,7 +408,7 @@ func cardsAre(ids ...string) string {
 }
 
 func TestBrowserShippedCatalog(t *testing.T) {
-	store := catalog.NewStore()
+	store := sources.NewStore()
 	if err := store.LoadBuiltin(); err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +448,7 @@ func TestBrowserShippedCatalog(t *testing.T) {
 }
 
 func TestBrowserEmptyCatalog(t *testing.T) {
-	b := openBrowser(t, startCatalogOf(t, catalog.NewStore()), "alice")
+	b := openBrowser(t, startCatalogOf(t, sources.NewStore()), "alice")
 	b.open("#/catalog", "#empty-catalog")
 	b.waitFor("the count", countIs(0, 0))
 	if text := b.text("#empty-catalog"); !strings.Contains(text, "mcp.x-k8s.io/catalog=true") {

@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog_test
+package sources_test
 
 import (
 	"context"
@@ -16,16 +16,36 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
+
+// The source tests watch ConfigMaps on a real kube-apiserver.
+var env *testenv.Env
+
+const waitDuration = 20 * time.Second
+
+func TestMain(m *testing.M) {
+	os.Exit(runSuite(m))
+}
+
+func runSuite(m *testing.M) int {
+	var err error
+	env, err = testenv.Start(testenv.Options{WithoutProjectCRDs: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = env.Stop() }()
+	return m.Run()
+}
 
 func remoteEntry(name string) string {
 	return fmt.Sprintf(`{"name": %q, "description": "d", "remotes": [{"type": "sse", "url": "https://%s.example.com/sse"}]}`, name, name)
 }
 
 // storeShows describes the store as "names | problems", for waiting on it.
-func storeShows(store *catalog.Store) string {
+func storeShows(store *sources.Store) string {
 	var names []string
 	for _, e := range store.Entries() {
 		names = append(names, e.Name)
@@ -33,7 +53,7 @@ func storeShows(store *catalog.Store) string {
 	return strings.Join(names, ",") + " | " + strings.Join(store.Problems(), "; ")
 }
 
-func waitForStore(t *testing.T, store *catalog.Store, what string, ok func(shown string) bool) {
+func waitForStore(t *testing.T, store *sources.Store, what string, ok func(shown string) bool) {
 	t.Helper()
 	testenv.Eventually(t, waitDuration, what, func() (bool, string) {
 		shown := storeShows(store)
@@ -66,8 +86,8 @@ func TestConfigMapSourcesFollowTheirConfigMaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := catalog.NewStore()
-	if err := catalog.WatchConfigMaps(ctx, clientset, ns, "mcp.x-k8s.io/catalog=true", store); err != nil {
+	store := sources.NewStore()
+	if err := sources.WatchConfigMaps(ctx, clientset, ns, "mcp.x-k8s.io/catalog=true", store); err != nil {
 		t.Fatal(err)
 	}
 	waitForStore(t, store, "the labelled ConfigMap's entry", func(s string) bool { return s == "first | " })
@@ -105,7 +125,7 @@ func TestFileSourcesAreReloadedWhenTheyChange(t *testing.T) {
 	}
 	start := time.Now().Add(-time.Hour)
 	write(remoteEntry("one"), start)
-	store := catalog.NewStore()
+	store := sources.NewStore()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog_test
+package page_test
 
 import (
 	"context"
@@ -32,7 +32,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/page"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 	"github.com/mcp-operator/mcp-operator/internal/testenv"
 )
 
@@ -123,7 +124,7 @@ var bareEnv *testenv.Env
 
 // startCatalogOf serves the given store against the suite's API server for as long as the
 // test runs, and returns its URL.
-func startCatalogOf(t *testing.T, store *catalog.Store) string {
+func startCatalogOf(t *testing.T, store *sources.Store) string {
 	t.Helper()
 	srv, err := startCatalog(env.Config, store)
 	if err != nil {
@@ -135,8 +136,8 @@ func startCatalogOf(t *testing.T, store *catalog.Store) string {
 
 // testStore holds the test catalog sources: one entry per case the page must handle, and a
 // malformed one that is skipped.
-func testStore() (*catalog.Store, error) {
-	store := catalog.NewStore()
+func testStore() (*sources.Store, error) {
+	store := sources.NewStore()
 	for source, file := range map[string]string{"tests": "testdata/catalog.yaml", "registry": "testdata/registry.json"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -172,7 +173,7 @@ func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // startCatalog serves a store as cmd/mcp-catalog does, with each request's bearer token as
 // identity, counting each person's API requests.
-func startCatalog(cfg *rest.Config, store *catalog.Store) (*httptest.Server, error) {
+func startCatalog(cfg *rest.Config, store *sources.Store) (*httptest.Server, error) {
 	httpClient, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return nil, err
@@ -185,11 +186,11 @@ func startCatalog(cfg *rest.Config, store *catalog.Store) (*httptest.Server, err
 	if err != nil {
 		return nil, err
 	}
-	server := &catalog.Server{
+	server := &page.Server{
 		Store: store,
-		Identity: &catalog.BearerIdentity{Base: cfg, Scheme: env.Scheme, Mapper: mapper,
+		Identity: &page.BearerIdentity{Base: cfg, Scheme: env.Scheme, Mapper: mapper,
 			WrapTransport: func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt} }},
-		CRDAvailable: catalog.MCPServerAPIServed(disc),
+		CRDAvailable: page.MCPServerAPIServed(disc),
 	}
 	return httptest.NewServer(server.Handler()), nil
 }

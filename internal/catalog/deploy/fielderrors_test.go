@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog
+package deploy
 
 import (
 	"strings"
@@ -58,7 +58,7 @@ func TestFieldErrorsOfARefusal(t *testing.T) {
 		{Field: "spec.source.containerImage.ref", Message: "The catalog entry's image: must end with a tag"},
 		{Field: "args", Message: "Must not be empty"},
 	}
-	if diff := cmp.Diff(want, fieldErrorsOf(err, server)); diff != "" {
+	if diff := cmp.Diff(want, FieldErrorsOf(err, server)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

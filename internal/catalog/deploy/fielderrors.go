@@ -1,9 +1,10 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog
+package deploy
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,12 +71,12 @@ func inWords(message string) string {
 	return strings.ToUpper(m[:1]) + m[1:]
 }
 
-// fieldErrorsOf turns the causes of an API server's refusal of server into form errors: each
+// FieldErrorsOf turns the causes of an API server's refusal of server into form errors: each
 // cause once, at its form field where the form has one.
-func fieldErrorsOf(err error, server *mcpv1alpha1.MCPServer) []FieldError {
+func FieldErrorsOf(err error, server *mcpv1alpha1.MCPServer) []FieldError {
 	var status apierrors.APIStatus
 	fields := []FieldError{}
-	if !apierrors.IsInvalid(err) || !asStatus(err, &status) || status.Status().Details == nil {
+	if !apierrors.IsInvalid(err) || !errors.As(err, &status) || status.Status().Details == nil {
 		return fields
 	}
 	seen := map[FieldError]bool{}

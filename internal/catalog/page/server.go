@@ -1,7 +1,10 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog
+// Package page serves the MCP catalog page and its JSON API: browse the catalog, deploy an
+// entry as an MCPServer, and follow and delete deployments, every cluster action with the
+// identity of the person using the page (their bearer token), behind CSRF protection.
+package page
 
 import (
 	"bytes"
@@ -23,6 +26,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
 
 //go:embed web
@@ -32,7 +38,7 @@ const csrfCookie = "mcp_catalog_csrf"
 
 // Server serves the catalog page and its JSON API.
 type Server struct {
-	Store    *Store
+	Store    *sources.Store
 	Identity Identity
 	// CRDAvailable reports whether the cluster serves the MCPServer API.
 	CRDAvailable func(ctx context.Context) bool
@@ -120,7 +126,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 
 // entrySummary is an entry as a card shows it.
 type entrySummary struct {
-	Entry
+	catalog.Entry
 	Deploy deployability `json:"deploy"`
 }
 
@@ -129,11 +135,11 @@ type deployability struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-func (s *Server) deployability(ctx context.Context, e Entry) deployability {
+func (s *Server) deployability(ctx context.Context, e catalog.Entry) deployability {
 	switch {
 	case e.Remote:
 		return deployability{Reason: "This server runs elsewhere: connect an MCP client to its endpoint instead."}
-	case !hasAny(e.Transports, []string{TransportStreamableHTTP, TransportSSE}):
+	case !catalog.HasAny(e.Transports, []string{catalog.TransportStreamableHTTP, catalog.TransportSSE}):
 		return deployability{Reason: "This server speaks stdio only; the operator runs servers that serve MCP over HTTP."}
 	case !s.CRDAvailable(ctx):
 		return deployability{Reason: "The MCPServer API (mcp.x-k8s.io/v1alpha1) is not installed in this cluster: install the MCP operator first."}
@@ -146,21 +152,21 @@ type catalogPage struct {
 	Items    []entrySummary `json:"items"`
 	Total    int            `json:"total"`
 	Shown    int            `json:"shown"`
-	Facets   Facets         `json:"facets"`
+	Facets   catalog.Facets `json:"facets"`
 	Problems []string       `json:"problems"`
 }
 
 func (s *Server) listCatalog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	all := s.Store.Entries()
-	shown := Filter(all, Query{Text: q.Get("q"), Transports: q["transport"], Labels: q["label"],
+	shown := catalog.Filter(all, catalog.Query{Text: q.Get("q"), Transports: q["transport"], Labels: q["label"],
 		Providers: q["provider"], Modes: q["mode"], Sort: q.Get("sort")})
 	items := make([]entrySummary, len(shown))
 	for i, e := range shown {
 		items[i] = entrySummary{Entry: e, Deploy: s.deployability(r.Context(), e)}
 	}
 	writeJSON(w, http.StatusOK, catalogPage{
-		Items: items, Total: len(all), Shown: len(shown), Facets: FacetsOf(all), Problems: s.Store.Problems(),
+		Items: items, Total: len(all), Shown: len(shown), Facets: catalog.FacetsOf(all), Problems: s.Store.Problems(),
 	})
 }
 
@@ -205,7 +211,7 @@ func writeDeployError(w http.ResponseWriter, err error, server *mcpv1alpha1.MCPS
 	case apierrors.IsAlreadyExists(err):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": apiMessage(err)})
 	case apierrors.IsInvalid(err):
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "The cluster rejected the MCPServer.", "errors": fieldErrorsOf(err, server)})
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "The cluster rejected the MCPServer.", "errors": deploy.FieldErrorsOf(err, server)})
 	default:
 		writeJSON(w, http.StatusBadGateway, map[string]string{"error": "The cluster could not do that: " + err.Error()})
 	}

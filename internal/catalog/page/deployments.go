@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package catalog
+package page
 
 import (
 	"context"
@@ -17,10 +17,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
 )
 
 func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
-	var req DeployRequest
+	var req deploy.Request
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the request is not valid JSON: " + err.Error()})
 		return
@@ -68,7 +70,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 // checks, and the API server's verdict on the MCPServer it would create (a server-side dry run
 // with the person's identity, so the CRD's rules are the ones that apply). It returns how to
 // answer a refusal, or nil when the request may go ahead.
-func validateDeployment(ctx context.Context, c client.Client, req *DeployRequest, e Entry, server *mcpv1alpha1.MCPServer) func(http.ResponseWriter) {
+func validateDeployment(ctx context.Context, c client.Client, req *deploy.Request, e catalog.Entry, server *mcpv1alpha1.MCPServer) func(http.ResponseWriter) {
 	errs := req.Validate(e)
 	dryRunErr := c.Create(ctx, server.DeepCopy(), client.DryRunAll)
 	if len(errs) == 0 {
@@ -83,7 +85,7 @@ func validateDeployment(ctx context.Context, c client.Client, req *DeployRequest
 		seen[fe.Field] = true
 	}
 	if apierrors.IsInvalid(dryRunErr) {
-		for _, fe := range fieldErrorsOf(dryRunErr, server) {
+		for _, fe := range deploy.FieldErrorsOf(dryRunErr, server) {
 			if !seen[fe.Field] { // one problem per field: the catalog's own words first
 				seen[fe.Field] = true
 				errs = append(errs, fe)

@@ -1,0 +1,69 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
+)
+
+const openShiftAIYAML = `
+source: Test
+mcp_servers:
+  - name: kubernetes-mcp-server
+    transports: [http]
+    deploymentMode: local
+    artifacts:
+      - uri: oci://quay.io/containers/kubernetes_mcp_server:latest
+    runtimeMetadata:
+      defaultPort: 9000
+      mcpPath: /api/mcp
+      defaultArgs: [--read-only]
+      environmentVariables:
+        - {name: TOKEN, description: API token, required: true, secret: true}
+`
+
+func TestDeployRequest(t *testing.T) {
+	entries, _ := catalog.Parse("a", []byte(openShiftAIYAML))
+	e := entries[0]
+	req := Request{EntryID: e.ID, Name: "kube", Namespace: "team-a", Port: 9000, Path: "/api/mcp", Args: []string{"--read-only"},
+		Env: []Env{{Name: "TOKEN", Value: "s3cret", Secret: false}, {Name: "LOG", Value: "debug"}}}
+	if errs := req.Validate(e); len(errs) != 0 {
+		t.Fatalf("a good request failed validation: %v", errs)
+	}
+	server, secret := req.Objects(e)
+	if secret == nil || secret.StringData["TOKEN"] != "s3cret" || secret.Name != "kube-env" {
+		t.Fatalf("secret %+v", secret)
+	}
+	if strings.Contains(toString(server), "s3cret") {
+		t.Error("the value of a variable the catalog marks secret reached the MCPServer, because the request said it was not secret")
+	}
+	env := server.Spec.Config.Env
+	if len(env) != 2 || env[0].ValueFrom == nil || env[0].ValueFrom.SecretKeyRef.Name != "kube-env" || env[1].Value != "debug" {
+		t.Errorf("env %+v", env)
+	}
+	if server.Spec.Source.ContainerImage.Ref != e.Image || server.Spec.Config.Port != 9000 {
+		t.Errorf("spec %+v", server.Spec)
+	}
+
+	bad := Request{EntryID: e.ID, Name: "Bad_Name", Namespace: "", ServiceAccount: "Not A Name", Port: 0, Path: "mcp", Args: []string{""},
+		Env: []Env{{Name: "1X", Value: "v"}}}
+	var fields []string
+	for _, fe := range bad.Validate(e) {
+		fields = append(fields, fe.Field)
+	}
+	if diff := cmp.Diff([]string{"name", "namespace", "env.1X", "env.TOKEN"}, fields); diff != "" {
+		t.Errorf("field errors (-want +got):\n%s", diff)
+	}
+}
+
+func toString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
