@@ -23,7 +23,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestManagerServesProbesMetricsAndLeads runs the manager against a real API server with the
@@ -64,7 +65,7 @@ func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
 	}
 
 	lease := &coordinationv1.Lease{}
-	testenv.Eventually(t, 30*time.Second, "the leader election Lease to be held", func() (bool, string) {
+	check.Eventually(t, 30*time.Second, "the leader election Lease to be held", func() (bool, string) {
 		if err := env.Client.Get(ctx, client.ObjectKey{Namespace: "default", Name: leaderElectionID}, lease); err != nil {
 			return false, err.Error()
 		}
@@ -124,7 +125,7 @@ func freeAddr(t *testing.T) string {
 func waitForStatus(t *testing.T, c *http.Client, url, token string, want int) string {
 	t.Helper()
 	var body string
-	testenv.Eventually(t, 30*time.Second, fmt.Sprintf("%s to answer %d", url, want), func() (bool, string) {
+	check.Eventually(t, 30*time.Second, fmt.Sprintf("%s to answer %d", url, want), func() (bool, string) {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
 			return false, err.Error()

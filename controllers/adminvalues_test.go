@@ -15,7 +15,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 )
 
 // setAdminValues writes the admin values ConfigMap; the test removes it at its end.
@@ -43,7 +43,7 @@ func setAdminValues(t *testing.T, defaults, overrides string) {
 // deploymentWhere waits until the server's Deployment satisfies cond.
 func deploymentWhere(t *testing.T, s *mcpv1alpha1.MCPServer, what string, cond func(*appsv1.Deployment) bool) {
 	t.Helper()
-	testenv.Eventually(t, timeout, what, func() (bool, string) {
+	check.Eventually(t, timeout, what, func() (bool, string) {
 		d := &appsv1.Deployment{}
 		if err := k8s.Get(context.Background(), key(s), d); err != nil {
 			return false, err.Error()
@@ -95,7 +95,7 @@ func TestAdminValues(t *testing.T) {
 
 	// Values that parse but break the chart are kept out the same way.
 	setAdminValues(t, "tolerations: everyone\n", "")
-	testenv.Eventually(t, timeout, "the metric still at 0", func() (bool, string) {
+	check.Eventually(t, timeout, "the metric still at 0", func() (bool, string) {
 		return metricSum(t, "mcp_operator_admin_values_valid", "", "") == 0, ""
 	})
 
@@ -115,11 +115,11 @@ func TestPruneWhatTheChartNoLongerRenders(t *testing.T) {
 	ns := newNamespace(t)
 	s := newServer(t, ns, "pruned", nil)
 	np := &networkingv1.NetworkPolicy{}
-	testenv.Eventually(t, timeout, "the NetworkPolicy", func() (bool, string) {
+	check.Eventually(t, timeout, "the NetworkPolicy", func() (bool, string) {
 		return k8s.Get(context.Background(), key(s), np) == nil, ""
 	})
 	setAdminValues(t, "", "networkPolicy: {enabled: false}\n")
-	testenv.Eventually(t, timeout, "the NetworkPolicy pruned", func() (bool, string) {
+	check.Eventually(t, timeout, "the NetworkPolicy pruned", func() (bool, string) {
 		err := k8s.Get(context.Background(), key(s), &networkingv1.NetworkPolicy{})
 		return apierrors.IsNotFound(err), "still there"
 	})
@@ -127,7 +127,7 @@ func TestPruneWhatTheChartNoLongerRenders(t *testing.T) {
 	requireExists(t, &corev1.Service{}, s)
 
 	setAdminValues(t, "", "networkPolicy: {enabled: true}\n")
-	testenv.Eventually(t, timeout, "the NetworkPolicy back", func() (bool, string) {
+	check.Eventually(t, timeout, "the NetworkPolicy back", func() (bool, string) {
 		return k8s.Get(context.Background(), key(s), &networkingv1.NetworkPolicy{}) == nil, ""
 	})
 }

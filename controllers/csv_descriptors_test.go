@@ -15,8 +15,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/mcptest"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestStatusDescriptorsCoverWhatTheOperatorWrites: every status field of a reconciled, Ready

@@ -15,8 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/mcptest"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 )
 
 // TestReadyFollowsTheMCPEndpoint: Ready only while the server answers MCP. Stopped, it turns
@@ -40,7 +40,7 @@ func TestReadyFollowsTheMCPEndpoint(t *testing.T) {
 		t.Errorf("Ready message %q does not say the connection was refused", msg)
 	}
 	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonMCPEndpointUnavailable, "connection refused")
-	testenv.Eventually(t, timeout, "retries counted", func() (bool, string) {
+	check.Eventually(t, timeout, "retries counted", func() (bool, string) {
 		n := getServer(t, key(s)).Status.HandshakeRetryCount
 		return n >= 2, itoa(n)
 	})
@@ -56,7 +56,7 @@ func TestReadyFollowsTheMCPEndpoint(t *testing.T) {
 	}
 
 	restarted.SetTools([]string{"a", "b", "c"})
-	testenv.Eventually(t, timeout, "the new tool set in status", func() (bool, string) {
+	check.Eventually(t, timeout, "the new tool set in status", func() (bool, string) {
 		tools := getServer(t, key(s)).Status.Tools
 		return tools != nil && tools.Count == 3, toString(tools)
 	})

@@ -22,8 +22,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/mcptest"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestCustomerExample applies the customer's manifest verbatim and checks every promise about
@@ -31,7 +32,7 @@ import (
 // become Ready at its address.
 func TestCustomerExample(t *testing.T) {
 	ctx := context.Background()
-	for _, doc := range testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
+	for _, doc := range check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
 		if err := k8s.Create(ctx, doc); err != nil {
 			t.Fatalf("creating %s %s: %v", doc.GetKind(), doc.GetName(), err)
 		}
@@ -153,7 +154,7 @@ func TestCustomerExamplePodsPassRestrictedPodSecurity(t *testing.T) {
 	ctx := context.Background()
 	src := newNamespace(t)
 	var server *mcpv1alpha1.MCPServer
-	for _, doc := range testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
+	for _, doc := range check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
 		if doc.GetKind() == "ClusterRoleBinding" {
 			continue
 		}
@@ -346,7 +347,7 @@ func TestConfigChangeRollsPods(t *testing.T) {
 	if err := k8s.Update(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	testenv.Eventually(t, timeout, "a new config hash", func() (bool, string) {
+	check.Eventually(t, timeout, "a new config hash", func() (bool, string) {
 		h := hash()
 		return h != first && h != "", h
 	})
@@ -379,7 +380,7 @@ func TestProbesAndSessionAffinity(t *testing.T) {
 	}
 
 	svc := &corev1.Service{}
-	testenv.Eventually(t, timeout, "the stateless server's Service", func() (bool, string) {
+	check.Eventually(t, timeout, "the stateless server's Service", func() (bool, string) {
 		err := k8s.Get(context.Background(), key(custom), svc)
 		return err == nil, ""
 	})
@@ -435,7 +436,7 @@ func TestNetworkPolicyAdmitsOnlyTheMCPPort(t *testing.T) {
 	ns := newNamespace(t)
 	s := newServer(t, ns, "fenced", func(s *mcpv1alpha1.MCPServer) { s.Spec.Config.Port = 7000 })
 	np := &networkingv1.NetworkPolicy{}
-	testenv.Eventually(t, timeout, "the NetworkPolicy", func() (bool, string) {
+	check.Eventually(t, timeout, "the NetworkPolicy", func() (bool, string) {
 		err := k8s.Get(context.Background(), key(s), np)
 		return err == nil, ""
 	})
@@ -515,12 +516,12 @@ func TestUnchangedServerCausesNoWrites(t *testing.T) {
 	if err := k8s.Update(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	testenv.Eventually(t, timeout, "the reconcile the ConfigMap label triggers", func() (bool, string) {
+	check.Eventually(t, timeout, "the reconcile the ConfigMap label triggers", func() (bool, string) {
 		return metricSum(t, "controller_runtime_reconcile_total", "controller", "mcpserver") > reconciles, ""
 	})
 	// Routine re-verifications (every second here) that find nothing new must not write either.
 	handshakes := metricSum(t, "mcp_operator_handshake_duration_seconds", "outcome", "Ready")
-	testenv.Eventually(t, timeout, "two more handshakes", func() (bool, string) {
+	check.Eventually(t, timeout, "two more handshakes", func() (bool, string) {
 		return metricSum(t, "mcp_operator_handshake_duration_seconds", "outcome", "Ready") >= handshakes+2, ""
 	})
 	if after, paths := writes.in(ns); after != before {
@@ -551,7 +552,7 @@ func TestSettledServerIsNotRenderedAgainButEditsAreRepaired(t *testing.T) {
 	if err := k8s.Status().Update(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	testenv.Eventually(t, timeout, "the reconcile the Deployment's status triggers", func() (bool, string) {
+	check.Eventually(t, timeout, "the reconcile the Deployment's status triggers", func() (bool, string) {
 		return metricSum(t, "controller_runtime_reconcile_total", "controller", "mcpserver") > reconciles, ""
 	})
 	if after := metricSum(t, "mcp_operator_render_duration_seconds", "", ""); after != renders {
@@ -590,7 +591,7 @@ func TestSettledServerIsNotRenderedAgainButEditsAreRepaired(t *testing.T) {
 		if err := k8s.Update(ctx, e.obj); err != nil {
 			t.Fatalf("editing %s: %v", e.what, err)
 		}
-		testenv.Eventually(t, timeout, e.what+" repaired", func() (bool, string) {
+		check.Eventually(t, timeout, e.what+" repaired", func() (bool, string) {
 			if err := k8s.Get(ctx, key(s), e.obj); err != nil {
 				return false, err.Error()
 			}

@@ -19,8 +19,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/mcptest"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestRouteExposure runs where OpenShift's Route API is at first absent (plain Kubernetes) and
@@ -51,7 +52,7 @@ func TestRouteExposure(t *testing.T) {
 	// The Route API appears.
 	installRouteCRD(t)
 	route := &routev1.Route{}
-	testenv.Eventually(t, timeout, "the Route", func() (bool, string) {
+	check.Eventually(t, timeout, "the Route", func() (bool, string) {
 		err := k8s.Get(ctx, key(exposed), route)
 		return err == nil, fmt.Sprint(err)
 	})
@@ -86,7 +87,7 @@ func TestRouteExposure(t *testing.T) {
 		s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{Host: "weather.apps.example.com"}}
 	})
 	rivalRoute := &routev1.Route{}
-	testenv.Eventually(t, timeout, "the rival's Route", func() (bool, string) {
+	check.Eventually(t, timeout, "the rival's Route", func() (bool, string) {
 		return k8s.Get(ctx, key(rival), rivalRoute) == nil, ""
 	})
 	setRouteIngress(t, rivalRoute, corev1.ConditionFalse, "HostAlreadyClaimed", "route exposed already exposes weather.apps.example.com")
@@ -102,10 +103,10 @@ func TestRouteExposure(t *testing.T) {
 	if err := k8s.Patch(ctx, latest, patch); err != nil {
 		t.Fatal(err)
 	}
-	testenv.Eventually(t, timeout, "the Route pruned", func() (bool, string) {
+	check.Eventually(t, timeout, "the Route pruned", func() (bool, string) {
 		return apierrors.IsNotFound(k8s.Get(ctx, key(exposed), &routev1.Route{})), ""
 	})
-	testenv.Eventually(t, timeout, "Exposed and the external URL gone", func() (bool, string) {
+	check.Eventually(t, timeout, "Exposed and the external URL gone", func() (bool, string) {
 		s := getServer(t, key(exposed))
 		return meta.FindStatusCondition(s.Status.Conditions, mcpv1alpha1.ConditionExposed) == nil && s.Status.Address.ExternalURL == "",
 			fmt.Sprintf("%+v %+v", s.Status.Address, s.Status.Conditions)
@@ -122,13 +123,13 @@ func installRouteCRD(t *testing.T) {
 		t.Fatal(err)
 	}
 	crd := &apiextensionsv1.CustomResourceDefinition{}
-	for _, obj := range testenv.ReadManifests(t, path) {
+	for _, obj := range check.ReadManifests(t, path) {
 		if err := k8s.Create(context.Background(), obj); err != nil && !apierrors.IsAlreadyExists(err) {
 			t.Fatal(err)
 		}
 		crd.Name = obj.GetName()
 	}
-	testenv.Eventually(t, timeout, "the Route CRD established", func() (bool, string) {
+	check.Eventually(t, timeout, "the Route CRD established", func() (bool, string) {
 		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(crd), crd); err != nil {
 			return false, err.Error()
 		}
@@ -144,7 +145,7 @@ func installRouteCRD(t *testing.T) {
 // setRouteIngress plays the router: it admits or rejects the Route.
 func setRouteIngress(t *testing.T, route *routev1.Route, admitted corev1.ConditionStatus, reason, message string) {
 	t.Helper()
-	testenv.Eventually(t, timeout, "the Route's status written", func() (bool, string) {
+	check.Eventually(t, timeout, "the Route's status written", func() (bool, string) {
 		current := &routev1.Route{}
 		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(route), current); err != nil {
 			return false, err.Error()

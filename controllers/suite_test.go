@@ -32,8 +32,9 @@ import (
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
-	"github.com/mcp-operator/mcp-operator/internal/mcptest"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // The suite runs the real controllers, through controllers.Setup as main does, against a real
@@ -236,7 +237,7 @@ func getServer(t *testing.T, k types.NamespacedName) *mcpv1alpha1.MCPServer {
 func waitForCondition(t *testing.T, k types.NamespacedName, condType string, status metav1.ConditionStatus, reason string) *mcpv1alpha1.MCPServer {
 	t.Helper()
 	var s *mcpv1alpha1.MCPServer
-	testenv.Eventually(t, timeout, fmt.Sprintf("%s %s=%s/%s", k, condType, status, reason), func() (bool, string) {
+	check.Eventually(t, timeout, fmt.Sprintf("%s %s=%s/%s", k, condType, status, reason), func() (bool, string) {
 		s = getServer(t, k)
 		c := meta.FindStatusCondition(s.Status.Conditions, condType)
 		if c == nil {
@@ -262,7 +263,7 @@ func condition(t *testing.T, s *mcpv1alpha1.MCPServer, condType string) metav1.C
 func waitForDeployment(t *testing.T, k types.NamespacedName) *appsv1.Deployment {
 	t.Helper()
 	d := &appsv1.Deployment{}
-	testenv.Eventually(t, timeout, "Deployment "+k.String(), func() (bool, string) {
+	check.Eventually(t, timeout, "Deployment "+k.String(), func() (bool, string) {
 		err := k8s.Get(context.Background(), k, d)
 		return err == nil, fmt.Sprint(err)
 	})
@@ -273,7 +274,7 @@ func waitForDeployment(t *testing.T, k types.NamespacedName) *appsv1.Deployment 
 // generation rolled out with all its replicas available.
 func makeAvailable(t *testing.T, k types.NamespacedName) {
 	t.Helper()
-	testenv.Eventually(t, timeout, "Deployment "+k.String()+" marked available", func() (bool, string) {
+	check.Eventually(t, timeout, "Deployment "+k.String()+" marked available", func() (bool, string) {
 		d := &appsv1.Deployment{}
 		if err := k8s.Get(context.Background(), k, d); err != nil {
 			return false, err.Error()
@@ -314,7 +315,7 @@ func eventsFor(t *testing.T, ns, name string) []eventsv1.Event {
 // text.
 func waitForEvent(t *testing.T, ns, name, eventType, reason, text string) {
 	t.Helper()
-	testenv.Eventually(t, timeout, fmt.Sprintf("a %s event %s about %s/%s", eventType, reason, ns, name), func() (bool, string) {
+	check.Eventually(t, timeout, fmt.Sprintf("a %s event %s about %s/%s", eventType, reason, ns, name), func() (bool, string) {
 		var seen []string
 		for _, e := range eventsFor(t, ns, name) {
 			if e.Type == eventType && e.Reason == reason && strings.Contains(e.Note, text) {

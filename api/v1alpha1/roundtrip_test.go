@@ -22,14 +22,15 @@ import (
 	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestCustomerExampleApplies applies the customer's manifest (ServiceAccount, ClusterRoleBinding,
 // ConfigMap and MCPServer) exactly as published, and checks the MCPServer kept what it said.
 func TestCustomerExampleApplies(t *testing.T) {
 	ctx := context.Background()
-	docs := testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml"))
+	docs := check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml"))
 	var server *unstructured.Unstructured
 	for _, doc := range docs {
 		if err := env.Client.Create(ctx, doc); err != nil {
@@ -83,7 +84,7 @@ func TestCustomerExampleApplies(t *testing.T) {
 func TestEveryFieldRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join("testdata", "every-field.yaml")
-	want := testenv.ReadManifests(t, path)[0]
+	want := check.ReadManifests(t, path)[0]
 
 	typed := &mcpv1alpha1.MCPServer{}
 	raw, err := os.ReadFile(path)

@@ -29,8 +29,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 type config struct {

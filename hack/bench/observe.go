@@ -28,7 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
 // watcher follows Deployments and MCPServers through informers, so that the bench waits on

@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
 // Fault kinds, as the report names them.

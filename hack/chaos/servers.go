@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
 // A behaviour is how the MCP servers of one namespace answer. Every server of a namespace is

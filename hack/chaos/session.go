@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
 // fault is one fault injected, when, and what it took.

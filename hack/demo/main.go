@@ -31,8 +31,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 const (

@@ -17,7 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
-	"github.com/mcp-operator/mcp-operator/internal/mcptest"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 )
 
 // TestMain fails the package when any test leaves a goroutine behind: a probe must not leak

@@ -25,7 +25,7 @@ import (
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 func newRenderer(t testing.TB) *render.Renderer {

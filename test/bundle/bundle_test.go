@@ -24,7 +24,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 var root = testenv.RepoRoot()
@@ -197,7 +198,7 @@ func TestInstallManifestAppliesWithRestrictedManager(t *testing.T) {
 	defer func() { _ = env.Stop() }()
 	ctx := context.Background()
 	var deployment *unstructured.Unstructured
-	for _, obj := range testenv.ReadManifests(t, filepath.Join(root, "dist", "install.yaml")) {
+	for _, obj := range check.ReadManifests(t, filepath.Join(root, "dist", "install.yaml")) {
 		if err := env.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("install-test"), client.ForceOwnership); err != nil {
 			t.Fatalf("applying %s %s: %v", obj.GetKind(), obj.GetName(), err)
 		}
@@ -212,7 +213,7 @@ func TestInstallManifestAppliesWithRestrictedManager(t *testing.T) {
 	if err := env.Client.Get(ctx, client.ObjectKeyFromObject(deployment), d); err != nil {
 		t.Fatal(err)
 	}
-	testenv.CheckRestricted(t, d.Spec.Template.Spec)
+	check.CheckRestricted(t, d.Spec.Template.Spec)
 }
 
 func examples(t *testing.T, csv *operatorsv1alpha1.ClusterServiceVersion) []*unstructured.Unstructured {

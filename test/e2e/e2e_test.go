@@ -25,8 +25,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
 const (
@@ -142,7 +142,7 @@ func startSample(t *testing.T, name, addr string) *sample {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { proc.Stop(5 * time.Second) })
-	testenv.Eventually(t, 10*time.Second, "the sample MCP server listening on "+addr, func() (bool, string) {
+	check.Eventually(t, 10*time.Second, "the sample MCP server listening on "+addr, func() (bool, string) {
 		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			return false, err.Error()
@@ -210,7 +210,7 @@ func key(ns, name string) types.NamespacedName {
 func waitForCondition(t *testing.T, k types.NamespacedName, condType string, status metav1.ConditionStatus, reason string) *mcpv1alpha1.MCPServer {
 	t.Helper()
 	s := &mcpv1alpha1.MCPServer{}
-	testenv.Eventually(t, timeout, fmt.Sprintf("%s %s=%s/%s", k, condType, status, reason), func() (bool, string) {
+	check.Eventually(t, timeout, fmt.Sprintf("%s %s=%s/%s", k, condType, status, reason), func() (bool, string) {
 		if err := k8s.Get(context.Background(), k, s); err != nil {
 			return false, err.Error()
 		}

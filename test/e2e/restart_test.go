@@ -16,8 +16,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/localcluster"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
 // Scenario 9: kube-apiserver, then etcd, killed with SIGKILL and started again: the operator
@@ -46,7 +46,7 @@ func TestControlPlaneRestarts(t *testing.T) {
 			t.Fatalf("generation %d after edit %d", s.Generation, i+1)
 		}
 		waitForCondition(t, key(ns, "steady"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
-		testenv.Eventually(t, timeout, "the edit in the Deployment", func() (bool, string) {
+		check.Eventually(t, timeout, "the edit in the Deployment", func() (bool, string) {
 			d := &appsv1.Deployment{}
 			if err := k8s.Get(ctx, key(ns, "steady"), d); err != nil {
 				return false, err.Error()

@@ -24,7 +24,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // Scenario 1: the customer's example, applied unchanged, goes all the way: Deployment ->
@@ -35,7 +36,7 @@ func TestCustomerExample(t *testing.T) {
 	newNamespace(t) // for the failure report; the example lives in "default"
 	standIn := startSample(t, "openshift-mcp-server", "")
 	startOperator(t, "operator", resolve("default", "openshift-mcp-server", 8080, standIn.addr))
-	for _, doc := range testenv.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
+	for _, doc := range check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
 		if err := k8s.Create(ctx, doc); err != nil {
 			t.Fatalf("applying %s %s: %v", doc.GetKind(), doc.GetName(), err)
 		}
@@ -115,7 +116,7 @@ func TestConfigMapEditRollsPods(t *testing.T) {
 	if err := k8s.Update(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	testenv.Eventually(t, timeout, "a new ReplicaSet with the new pods, the old one scaled down", func() (bool, string) {
+	check.Eventually(t, timeout, "a new ReplicaSet with the new pods, the old one scaled down", func() (bool, string) {
 		rss := ownedReplicaSets(t, ns, "rolling")
 		var summary []string
 		newReady, oldEmpty := false, false
@@ -142,7 +143,7 @@ func TestScaleToZeroAndBack(t *testing.T) {
 
 	setReplicas(t, s, ptr.To[int32](0))
 	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonScaledToZero)
-	testenv.Eventually(t, timeout, "no pods left", func() (bool, string) {
+	check.Eventually(t, timeout, "no pods left", func() (bool, string) {
 		n := len(runningPods(t, ns, "sleeper"))
 		return n == 0, fmt.Sprint(n, " running")
 	})
@@ -173,19 +174,19 @@ func TestDeleteRemovesOwnedObjects(t *testing.T) {
 	startOperator(t, "operator")
 	s := newServer(t, ns, "doomed", nil)
 	waitForCondition(t, key(ns, "doomed"), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
-	testenv.Eventually(t, timeout, "the Deployment's pods", func() (bool, string) {
+	check.Eventually(t, timeout, "the Deployment's pods", func() (bool, string) {
 		return len(runningPods(t, ns, "doomed")) == 1, ""
 	})
 	if err := k8s.Delete(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	for _, obj := range []client.Object{&appsv1.Deployment{}, &corev1.Service{}, &networkingv1.NetworkPolicy{}} {
-		testenv.Eventually(t, timeout, fmt.Sprintf("%T removed by the garbage collector", obj), func() (bool, string) {
+		check.Eventually(t, timeout, fmt.Sprintf("%T removed by the garbage collector", obj), func() (bool, string) {
 			err := k8s.Get(ctx, key(ns, "doomed"), obj)
 			return apierrors.IsNotFound(err), fmt.Sprint(err)
 		})
 	}
-	testenv.Eventually(t, timeout, "its pods gone", func() (bool, string) {
+	check.Eventually(t, timeout, "its pods gone", func() (bool, string) {
 		return len(runningPods(t, ns, "doomed")) == 0, ""
 	})
 }
@@ -205,7 +206,7 @@ func TestOperatorKilledMidRollout(t *testing.T) {
 	for _, n := range names {
 		newServer(t, ns, n, nil)
 	}
-	testenv.Eventually(t, timeout, "the first Deployment", func() (bool, string) {
+	check.Eventually(t, timeout, "the first Deployment", func() (bool, string) {
 		list := &appsv1.DeploymentList{}
 		_ = k8s.List(ctx, list, client.InNamespace(ns))
 		return len(list.Items) > 0, ""
@@ -323,7 +324,7 @@ func reconciles(t *testing.T, op *operator) float64 {
 func metric(t *testing.T, op *operator, prefix string) float64 {
 	t.Helper()
 	var body string
-	testenv.Eventually(t, 30*time.Second, "the operator's metrics", func() (bool, string) {
+	check.Eventually(t, 30*time.Second, "the operator's metrics", func() (bool, string) {
 		resp, err := http.Get("http://" + op.metricsAddr + "/metrics")
 		if err != nil {
 			return false, err.Error()
@@ -388,12 +389,12 @@ func TestRouteAPIPresentAtStartup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, obj := range testenv.ReadManifests(t, path) {
+	for _, obj := range check.ReadManifests(t, path) {
 		if err := k8s.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
 			t.Fatal(err)
 		}
 	}
-	testenv.Eventually(t, timeout, "the Route API served", func() (bool, string) {
+	check.Eventually(t, timeout, "the Route API served", func() (bool, string) {
 		err := k8s.List(ctx, &routev1.RouteList{})
 		return err == nil, fmt.Sprint(err)
 	})

@@ -15,7 +15,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // generateTargets are the make targets whose output is committed.
@@ -132,7 +133,7 @@ func TestCRDDescriptionsSpeakToUsers(t *testing.T) {
 		t.Fatalf("no CRD found (%v)", err)
 	}
 	for _, crd := range crds {
-		for _, u := range testenv.ReadManifests(t, crd) {
+		for _, u := range check.ReadManifests(t, crd) {
 			walkDescriptions(u.Object, "", func(path, description string) {
 				for _, word := range maintainerWording {
 					if strings.Contains(strings.ToLower(description), strings.ToLower(word)) {

@@ -28,7 +28,8 @@ import (
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 const namespace = "mcp-operator-system"
@@ -97,7 +98,7 @@ func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
 	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "mcp-operator-controller-manager"}, d); err != nil {
 		t.Fatal(err)
 	}
-	testenv.CheckRestricted(t, d.Spec.Template.Spec)
+	check.CheckRestricted(t, d.Spec.Template.Spec)
 	if got := d.Spec.Template.Spec.Containers[0].Image; got != "quay.io/mcp-operator/mcp-operator:v0.1.0" {
 		t.Errorf("manager image %s", got)
 	}
@@ -138,7 +139,7 @@ func checkCatalogPage(ctx context.Context, t *testing.T, env *testenv.Env) {
 	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "mcp-operator-catalog"}, d); err != nil {
 		t.Fatal(err)
 	}
-	testenv.CheckRestricted(t, d.Spec.Template.Spec)
+	check.CheckRestricted(t, d.Spec.Template.Spec)
 	c := d.Spec.Template.Spec.Containers[0]
 	if c.Image != "quay.io/mcp-operator/mcp-operator:v0.1.0" || len(c.Command) != 1 || c.Command[0] != "/mcp-catalog" {
 		t.Errorf("catalog container %s %v", c.Image, c.Command)

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestEveryGoFileCarriesTheLicenceHeader: the header of hack/boilerplate.go.txt (the one

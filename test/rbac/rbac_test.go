@@ -19,7 +19,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // allowed maps "apiGroup/resource" to the verbs the operator may have there, and why.
@@ -72,7 +73,7 @@ func grantedRoles(t *testing.T) map[string][]rbacv1.PolicyRule {
 		"config/rbac/role.yaml", "config/rbac/leader_election_role.yaml", "config/rbac/metrics_auth_role.yaml",
 		"config/catalog/role.yaml", "helm-charts/mcp-operator/files/manager-role.yaml",
 	} {
-		for _, obj := range testenv.ReadManifests(t, filepath.Join(root, file)) {
+		for _, obj := range check.ReadManifests(t, filepath.Join(root, file)) {
 			if obj.GetKind() != "ClusterRole" && obj.GetKind() != "Role" {
 				continue
 			}
@@ -82,7 +83,7 @@ func grantedRoles(t *testing.T) map[string][]rbacv1.PolicyRule {
 			sources[file+" "+obj.GetName()] = rulesOf(t, obj.Object["rules"])
 		}
 	}
-	for _, csv := range testenv.ReadManifests(t, filepath.Join(root, "bundle/manifests/mcp-operator.clusterserviceversion.yaml")) {
+	for _, csv := range check.ReadManifests(t, filepath.Join(root, "bundle/manifests/mcp-operator.clusterserviceversion.yaml")) {
 		for _, field := range []string{"permissions", "clusterPermissions"} {
 			perms, _, _ := unstructured.NestedSlice(csv.Object, "spec", "install", "spec", field)
 			for _, p := range perms {

@@ -33,7 +33,8 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // The browser tests drive the page in Debian's headless Chromium, as a person would: typing,
@@ -592,7 +593,7 @@ func TestBrowserDeployButtonDisabled(t *testing.T) {
 		if _, err := envtest.InstallCRDs(bareEnv.Config, envtest.CRDInstallOptions{Paths: []string{filepath.Join(testenv.RepoRoot(), "config", "crd", "bases")}}); err != nil {
 			t.Fatal(err)
 		}
-		testenv.Eventually(t, waitDuration, "the page to offer Deploy once the API is installed", func() (bool, string) {
+		check.Eventually(t, waitDuration, "the page to offer Deploy once the API is installed", func() (bool, string) {
 			b.open("#/servers/"+sampleID, "#deploy-button")
 			return b.isTrue(`document.getElementById("deploy-button").disabled === false`), b.text("#view")
 		})
@@ -876,7 +877,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.waitFor("on the Delete button", `document.activeElement?.id === "confirm-delete-button"`)
 	b.press("confirm", kb.Enter)
 	b.do("the row goes", chromedp.WaitNotPresent(chromedp.CSS(row)))
-	testenv.Eventually(t, waitDuration, "the server to be gone", func() (bool, string) {
+	check.Eventually(t, waitDuration, "the server to be gone", func() (bool, string) {
 		err := env.Client.Get(ctx, client.ObjectKey{Namespace: teamA, Name: "keyboard-sample"}, &mcpv1alpha1.MCPServer{})
 		return apierrors.IsNotFound(err), fmt.Sprint(err)
 	})

@@ -34,7 +34,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/internal/catalog/page"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // The catalog tests run the catalog's HTTP server against a real kube-apiserver. People are

@@ -17,7 +17,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // The source tests watch ConfigMaps on a real kube-apiserver.
@@ -55,7 +56,7 @@ func storeShows(store *sources.Store) string {
 
 func waitForStore(t *testing.T, store *sources.Store, what string, ok func(shown string) bool) {
 	t.Helper()
-	testenv.Eventually(t, waitDuration, what, func() (bool, string) {
+	check.Eventually(t, waitDuration, what, func() (bool, string) {
 		shown := storeShows(store)
 		return ok(shown), shown
 	})

@@ -13,27 +13,20 @@ package testenv
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"testing"
-	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/wait"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	"sigs.k8s.io/yaml"
 
 	routev1 "github.com/openshift/api/route/v1"
 
@@ -66,7 +59,7 @@ type Options struct {
 // RepoRoot is the root folder of this repository.
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
 // Scheme knows the built-in types, the MCPServer API, OpenShift Routes and CRDs.
@@ -163,68 +156,6 @@ func locateBinaries() error {
 		}
 	}
 	return nil
-}
-
-// Eventually polls cond every 100ms until it holds, and fails the test after timeout with cond's
-// last description of what it saw.
-func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	var last string
-	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, timeout, true,
-		func(context.Context) (bool, error) {
-			var ok bool
-			ok, last = cond()
-			return ok, nil
-		})
-	if err != nil {
-		t.Fatalf("timed out after %s waiting for %s; last seen: %s", timeout, what, last)
-	}
-}
-
-// ReadManifests decodes every document of a YAML file into unstructured objects.
-func ReadManifests(t testing.TB, path string) []*unstructured.Unstructured {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var objs []*unstructured.Unstructured
-	for _, doc := range strings.Split(string(raw), "\n---") {
-		js, err := yaml.YAMLToJSON([]byte(doc))
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if string(js) == "null" {
-			continue
-		}
-		obj := &unstructured.Unstructured{}
-		if err := obj.UnmarshalJSON(js); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		objs = append(objs, obj)
-	}
-	return objs
-}
-
-// CheckRestricted fails the test unless a pod spec meets the restricted Pod Security Standard
-// the way the operator promises: non-root, seccomp RuntimeDefault, no privilege escalation,
-// read-only root filesystem, all capabilities dropped, and no fixed user ID (which OpenShift's
-// restricted-v2 SCC would reject).
-func CheckRestricted(t testing.TB, pod corev1.PodSpec) {
-	t.Helper()
-	psc := pod.SecurityContext
-	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.SeccompProfile == nil ||
-		psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault || psc.RunAsUser != nil || psc.FSGroup != nil {
-		t.Errorf("pod security context %+v", psc)
-	}
-	for _, c := range pod.Containers {
-		sc := c.SecurityContext
-		if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation || sc.ReadOnlyRootFilesystem == nil ||
-			!*sc.ReadOnlyRootFilesystem || sc.Capabilities == nil || len(sc.Capabilities.Drop) != 1 || sc.Capabilities.Drop[0] != "ALL" ||
-			sc.RunAsUser != nil {
-			t.Errorf("container %s security context %+v", c.Name, sc)
-		}
-	}
 }
 
 // RouteCRDPath is the OpenShift Route CRD in the github.com/openshift/api module this project

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcp-operator/mcp-operator/internal/testenv"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // BuildBinaries builds the operator (manager) and the sample MCP server into binDir, as a user

@@ -1,0 +1,83 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package check holds the assertions the test suites share: waiting on a condition, reading
+// manifests, and the restricted pod security the operator promises. It is the only part of
+// the test support that links the testing package, so programs that use the rest (the demo,
+// the bench and the chaos run start a local control plane) do not.
+package check
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"sigs.k8s.io/yaml"
+)
+
+// Eventually polls cond every 100ms until it holds, and fails the test after timeout with cond's
+// last description of what it saw.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	var last string
+	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, timeout, true,
+		func(context.Context) (bool, error) {
+			var ok bool
+			ok, last = cond()
+			return ok, nil
+		})
+	if err != nil {
+		t.Fatalf("timed out after %s waiting for %s; last seen: %s", timeout, what, last)
+	}
+}
+
+// ReadManifests decodes every document of a YAML file into unstructured objects.
+func ReadManifests(t testing.TB, path string) []*unstructured.Unstructured {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []*unstructured.Unstructured
+	for _, doc := range strings.Split(string(raw), "\n---") {
+		js, err := yaml.YAMLToJSON([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if string(js) == "null" {
+			continue
+		}
+		obj := &unstructured.Unstructured{}
+		if err := obj.UnmarshalJSON(js); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		objs = append(objs, obj)
+	}
+	return objs
+}
+
+// CheckRestricted fails the test unless a pod spec meets the restricted Pod Security Standard
+// the way the operator promises: non-root, seccomp RuntimeDefault, no privilege escalation,
+// read-only root filesystem, all capabilities dropped, and no fixed user ID (which OpenShift's
+// restricted-v2 SCC would reject).
+func CheckRestricted(t testing.TB, pod corev1.PodSpec) {
+	t.Helper()
+	psc := pod.SecurityContext
+	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.SeccompProfile == nil ||
+		psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault || psc.RunAsUser != nil || psc.FSGroup != nil {
+		t.Errorf("pod security context %+v", psc)
+	}
+	for _, c := range pod.Containers {
+		sc := c.SecurityContext
+		if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation || sc.ReadOnlyRootFilesystem == nil ||
+			!*sc.ReadOnlyRootFilesystem || sc.Capabilities == nil || len(sc.Capabilities.Drop) != 1 || sc.Capabilities.Drop[0] != "ALL" ||
+			sc.RunAsUser != nil {
+			t.Errorf("container %s security context %+v", c.Name, sc)
+		}
+	}
+}
