@@ -83,7 +83,11 @@ func Generate(o Options) (Files, error) {
 	}
 	csv.Annotations["containerImage"] = o.Image
 	csv.Annotations["operators.operatorframework.io/builder"] = "mcp-operator-bundlegen"
-	csv.Annotations["operators.operatorframework.io/project_layout"] = "go.kubebuilder.io/v4"
+	layout, err := ProjectLayout(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	csv.Annotations["operators.operatorframework.io/project_layout"] = layout
 	examples, err := almExamples(filepath.Join(o.Root, "config", "samples"), in.crdKinds())
 	if err != nil {
 		return nil, err
@@ -111,7 +115,7 @@ func Generate(o Options) (Files, error) {
 			return nil, err
 		}
 	}
-	labels := bundleLabels(o)
+	labels := bundleLabels(o, layout)
 	files["bundle/metadata/annotations.yaml"] = annotationsFile(labels)
 	files["bundle.Dockerfile"] = dockerfile(labels)
 	scorecard, err := os.ReadFile(filepath.Join(o.Root, "config", "scorecard", "config.yaml"))
@@ -396,8 +400,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// ProjectLayout reads the project layout PROJECT declares (as operator-sdk records it in the
+// bundle), so that the bundle says what the tree is.
+func ProjectLayout(root string) (string, error) {
+	raw, err := os.ReadFile(filepath.Join(root, "PROJECT"))
+	if err != nil {
+		return "", err
+	}
+	var project struct {
+		Layout []string `json:"layout"`
+	}
+	if err := yaml.Unmarshal(raw, &project); err != nil || len(project.Layout) == 0 {
+		return "", fmt.Errorf("PROJECT declares no layout (%v)", err)
+	}
+	return project.Layout[0], nil
+}
+
 // bundleLabels are the bundle's metadata, shared by annotations.yaml and bundle.Dockerfile.
-func bundleLabels(o Options) [][2]string {
+func bundleLabels(o Options, layout string) [][2]string {
 	return [][2]string{
 		{"operators.operatorframework.io.bundle.mediatype.v1", "registry+v1"},
 		{"operators.operatorframework.io.bundle.manifests.v1", "manifests/"},
@@ -407,7 +427,7 @@ func bundleLabels(o Options) [][2]string {
 		{"operators.operatorframework.io.bundle.channel.default.v1", o.DefaultChannel},
 		{"operators.operatorframework.io.metrics.builder", "mcp-operator-bundlegen"},
 		{"operators.operatorframework.io.metrics.mediatype.v1", "metrics+v1"},
-		{"operators.operatorframework.io.metrics.project_layout", "go.kubebuilder.io/v4"},
+		{"operators.operatorframework.io.metrics.project_layout", layout},
 		{"operators.operatorframework.io.test.mediatype.v1", "scorecard+v1"},
 		{"operators.operatorframework.io.test.config.v1", "tests/scorecard/"},
 	}

@@ -6,9 +6,13 @@
 package layout
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -64,6 +68,54 @@ func TestTestSupportStaysInItsRoom(t *testing.T) {
 			if strings.HasPrefix(imp, module+"/internal/testing/") {
 				t.Errorf("%s, which is not a test, imports the test support %s", pkg, imp)
 			}
+		}
+	}
+}
+
+// TestPROJECTMatchesTheTree: PROJECT (operator-sdk's and kubebuilder's record of the project,
+// and the bundle's project_layout) describes this repository: its module, its layout (v3:
+// main.go at the root, controllers/, api/<version>/) and each API resource and its controller.
+func TestPROJECTMatchesTheTree(t *testing.T) {
+	root := testenv.RepoRoot()
+	raw, err := os.ReadFile(filepath.Join(root, "PROJECT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var project struct {
+		Layout    []string `json:"layout"`
+		Repo      string   `json:"repo"`
+		Resources []struct {
+			Kind       string `json:"kind"`
+			Version    string `json:"version"`
+			Path       string `json:"path"`
+			Controller bool   `json:"controller"`
+		} `json:"resources"`
+	}
+	if err := yaml.Unmarshal(raw, &project); err != nil {
+		t.Fatal(err)
+	}
+	if project.Repo != module {
+		t.Errorf("PROJECT repo %q, the module is %q", project.Repo, module)
+	}
+	if len(project.Layout) != 1 || project.Layout[0] != "go.kubebuilder.io/v3" {
+		t.Errorf("PROJECT layout %v: the tree is kubebuilder's go/v3 layout (main.go at the root, controllers/)", project.Layout)
+	}
+	for _, must := range []string{"main.go", "controllers", "api", "config/crd", "config/rbac", "config/manager", "config/samples", "config/manifests", "config/scorecard"} {
+		if _, err := os.Stat(filepath.Join(root, must)); err != nil {
+			t.Errorf("the go/v3 layout has %s: %v", must, err)
+		}
+	}
+	if len(project.Resources) == 0 {
+		t.Fatal("PROJECT lists no resources")
+	}
+	for _, r := range project.Resources {
+		dir := filepath.Join(root, strings.TrimPrefix(r.Path, module+"/"))
+		if _, err := os.Stat(dir); err != nil || filepath.Base(dir) != r.Version {
+			t.Errorf("PROJECT puts %s %s in %s: %v", r.Kind, r.Version, r.Path, err)
+		}
+		controller := filepath.Join(root, "controllers", strings.ToLower(r.Kind)+"_controller.go")
+		if _, err := os.Stat(controller); r.Controller && err != nil {
+			t.Errorf("PROJECT says %s has a controller, but there is no %s", r.Kind, controller)
 		}
 	}
 }
