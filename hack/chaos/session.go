@@ -20,6 +20,7 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 )
 
 // fault is one fault injected, when, and what it took.
@@ -112,9 +113,9 @@ func (s *session) setUp(ctx context.Context) error {
 		{namespace: "chaos-flap", healthy: true, addr: s.flap.addr, count: hostile},
 	}
 	for ns, serve := range map[string]func(context.Context, net.Listener){
-		"chaos-hang": serveHang, "chaos-slowloris": serveSlowloris, "chaos-garbage": serveGarbage,
+		"chaos-hang": mcptest.Hang, "chaos-slowloris": mcptest.Slowloris, "chaos-garbage": mcptest.Garbage,
 	} {
-		addr, err := startHostile(ctx, serve)
+		addr, err := mcptest.StartHostile(ctx, serve)
 		if err != nil {
 			return err
 		}

@@ -227,13 +227,24 @@ func TestProbeFailures(t *testing.T) {
 			message: "connection refused by 127.0.0.1:",
 		},
 		"accepts TCP and never answers": {
-			url: func(t *testing.T) string {
-				return acceptAndThen(t, func(c net.Conn) { <-t.Context().Done() })
-			},
+			url:     hostile(mcptest.Hang),
 			cfg:     mcpprobe.Config{Timeout: 500 * time.Millisecond},
 			outcome: mcpprobe.OutcomeFailed,
 			reason:  mcpprobe.ReasonTimeout,
 			message: "timed out after 500ms: 127.0.0.1",
+		},
+		"answers one byte a second": {
+			url:     hostile(mcptest.Slowloris),
+			cfg:     mcpprobe.Config{Timeout: 500 * time.Millisecond},
+			outcome: mcpprobe.OutcomeFailed,
+			reason:  mcpprobe.ReasonTimeout,
+			message: "timed out after 500ms: 127.0.0.1",
+		},
+		"answers random bytes as JSON": {
+			url:     hostile(mcptest.Garbage),
+			outcome: mcpprobe.OutcomeFailed,
+			reason:  mcpprobe.ReasonProtocolError,
+			message: "failed to decode response",
 		},
 		"dies mid-handshake": {
 			url: func(t *testing.T) string {
@@ -281,6 +292,17 @@ func TestProbeFailures(t *testing.T) {
 				t.Errorf("the probe took %s, more than %s", time.Since(start), limit)
 			}
 		})
+	}
+}
+
+// hostile serves the URL of a listener that misbehaves as serve does, for as long as the test runs.
+func hostile(serve func(context.Context, net.Listener)) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		addr, err := mcptest.StartHostile(t.Context(), serve)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "http://" + addr + "/mcp"
 	}
 }
 
