@@ -72,7 +72,7 @@ func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1alph
 	if err != nil {
 		return "", false, err
 	}
-	if existing != nil && !ownedBy(existing, server) && !adoptable(existing, server) {
+	if existing != nil && !render.ControlledBy(existing, server) && !adoptable(existing, server) {
 		return fmt.Sprintf("%s %s/%s already exists and is not managed by this MCPServer; the operator does not take over "+
 			"objects it does not own: delete or rename that %s, or rename the MCPServer",
 			gvk.Kind, obj.GetNamespace(), obj.GetName(), gvk.Kind), false, nil
@@ -84,7 +84,7 @@ func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1alph
 	if err != nil {
 		return "", false, err
 	}
-	if existing != nil && ownedBy(existing, server) && render.UpToDate(desired, existing) {
+	if existing != nil && render.ControlledBy(existing, server) && render.UpToDate(desired, existing) {
 		return "", false, nil
 	}
 	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(desired), client.FieldOwner(fieldManager), client.ForceOwnership); err != nil {
@@ -138,7 +138,7 @@ func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1alpha1.MCP
 		if err != nil {
 			return pruned, err
 		}
-		if !ownedBy(obj, server) {
+		if !render.ControlledBy(obj, server) {
 			continue
 		}
 		uid := obj.GetUID()
@@ -149,12 +149,6 @@ func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1alpha1.MCP
 		objectWrites.WithLabelValues(gvk.Kind, "delete").Inc()
 	}
 	return pruned, nil
-}
-
-// ownedBy reports whether obj's controller is this very MCPServer.
-func ownedBy(obj client.Object, server *mcpv1alpha1.MCPServer) bool {
-	ref := metav1.GetControllerOf(obj)
-	return ref != nil && ref.UID == server.UID
 }
 
 // adoptable reports whether obj was made for an earlier MCPServer of the same name (deleted

@@ -24,6 +24,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/rendermemo"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
 
@@ -53,8 +54,8 @@ type MCPServerReconciler struct {
 	Platform *platform.Detector
 
 	refs *referenceReader
-	// memo remembers which servers' objects are known to be as rendered (see rendermemo.go).
-	memo *renderMemo
+	// memo remembers which servers' objects are known to be as rendered.
+	memo *rendermemo.Memo
 	// statuses remembers status writes the cache does not show yet.
 	statuses *statusWrites
 	// watched are the namespaces the operator serves; empty means all.
@@ -87,14 +88,14 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err := r.Get(ctx, req.NamespacedName, server); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.Handshakes.Forget(req.NamespacedName)
-			r.memo.forget(req.NamespacedName)
+			r.memo.Forget(req.NamespacedName)
 			r.statuses.forget(req.NamespacedName)
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, err
 	}
 	if !server.DeletionTimestamp.IsZero() {
-		r.memo.forget(req.NamespacedName)
+		r.memo.Forget(req.NamespacedName)
 		return ctrl.Result{}, nil
 	}
 	admin, adminVersion, known := r.Admin.Snapshot()
@@ -120,8 +121,8 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	//    reconcile found them all as rendered.
 	routes := r.Platform.Routes(wantsRoute(server))
 	managed := render.ManagedObjects(routes)
-	inputs := renderInputs{uid: server.UID, generation: server.Generation, configHash: check.configHash, admin: adminVersion, routes: routes}
-	replicas, current := r.memo.current(ctx, r.Client, server, inputs, managed)
+	inputs := rendermemo.Inputs{UID: server.UID, Generation: server.Generation, ConfigHash: check.configHash, Admin: adminVersion, Routes: routes}
+	replicas, current := r.memo.Current(ctx, r.Client, server, inputs, managed)
 	if !current {
 		objs, err := r.render(server, check.configHash, admin, routes)
 		if err != nil {
@@ -136,7 +137,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			// The spec passed the MCPServer schema, but what it renders does not pass the
 			// API server's validation of those objects (a label value too long, say): that
 			// is the user's to fix, not a reason to retry.
-			r.memo.forget(req.NamespacedName)
+			r.memo.Forget(req.NamespacedName)
 			obs.Problems = []string{"the cluster rejected an object this spec renders: " + err.Error()}
 			return r.finish(ctx, server, obs, "invalid")
 		}
@@ -144,13 +145,13 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			return r.failed("apply_error", err)
 		}
 		if len(conflicts) > 0 {
-			r.memo.forget(req.NamespacedName)
+			r.memo.Forget(req.NamespacedName)
 			obs.Problems = conflicts
 			return r.finish(ctx, server, obs, "conflict")
 		}
 		replicas = desiredReplicas(objs)
 		if !wrote {
-			r.memo.remember(ctx, r.Client, server, inputs, managed, replicas)
+			r.memo.Remember(ctx, r.Client, server, inputs, managed, replicas)
 		}
 	}
 	obs.DeploymentName, obs.ServiceName = server.Name, server.Name

@@ -27,8 +27,10 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
+	"github.com/mcp-operator/mcp-operator/internal/priority"
 	"github.com/mcp-operator/mcp-operator/internal/references"
 	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/rendermemo"
 )
 
 // Setup builds the MCPServer reconciler and registers it, its admin values controller and its
@@ -76,7 +78,7 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 		ClusterDomain: o.ClusterDomain,
 		Platform:      o.Platform,
 		refs:          newReferenceReader(mgr.GetClient(), mgr.GetAPIReader()),
-		memo:          newRenderMemo(),
+		memo:          rendermemo.New(),
 		statuses:      newStatusWrites(),
 		watched:       o.WatchNamespaces,
 		maxConcurrent: o.MaxConcurrentReconciles,
@@ -113,6 +115,13 @@ func loadAdminValuesAtStart(ctx context.Context, admin *adminvalues.Store) {
 	}
 }
 
+// progressPriority ranks the reconciles that carry a server's rollout forward (its Deployment
+// or pods changed, a handshake finished) before the first reconciles of servers created since.
+// When thousands of MCPServers arrive at once, the servers already rolling out then become
+// Ready as soon as their pods and handshakes allow, instead of after every newer server's first
+// pass: the first ones are Ready within seconds, and the work in flight stays small.
+const progressPriority = 10
+
 // referencesIndex indexes MCPServers by the ConfigMaps and Secrets they reference
 // ("ConfigMap/<name>", "Secret/<name>"), so that a change to one finds its users.
 const referencesIndex = "mcp.x-k8s.io/references"
@@ -142,16 +151,16 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.maxConcurrent})
 	for _, owned := range render.ManagedObjects(false) {
-		b = b.Watches(owned, withPriority(progressPriority,
+		b = b.Watches(owned, priority.Of(progressPriority,
 			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
 	}
 	c, err := b.
-		Watches(&corev1.Pod{}, withPriority(progressPriority, handler.EnqueueRequestsFromMapFunc(serverOfPod))).
+		Watches(&corev1.Pod{}, priority.Of(progressPriority, handler.EnqueueRequestsFromMapFunc(serverOfPod))).
 		WatchesMetadata(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ConfigMap))).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.Secret))).
 		WatchesMetadata(&corev1.ServiceAccount{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ServiceAccount))).
 		WatchesRawSource(source.Channel(r.Handshakes.Results(),
-			withPriority[*mcpv1alpha1.MCPServer](progressPriority, &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{}))).
+			priority.Of[*mcpv1alpha1.MCPServer](progressPriority, &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{}))).
 		WatchesRawSource(source.Channel(adminChanged, handler.EnqueueRequestsFromMapFunc(r.allServers))).
 		Build(r)
 	if err != nil {
@@ -164,7 +173,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 			if !kind.NeedsRoutes {
 				continue
 			}
-			src := source.Kind(mgr.GetCache(), kind.New(), withPriority(progressPriority,
+			src := source.Kind(mgr.GetCache(), kind.New(), priority.Of(progressPriority,
 				handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
 			if err := c.Watch(src); err != nil {
 				ctrl.Log.WithName("platform").Error(err, "watching "+kind.GVK.Kind+"s")

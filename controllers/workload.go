@@ -26,7 +26,7 @@ func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alp
 	} else if err != nil {
 		return w, err
 	}
-	if !ownedBy(dep, server) {
+	if !render.ControlledBy(dep, server) {
 		return w, nil
 	}
 	w.Found = true
@@ -60,7 +60,7 @@ func (r *MCPServerReconciler) readExposure(ctx context.Context, server *mcpv1alp
 	} else if err != nil {
 		return e, err
 	}
-	if ownedBy(route, server) {
+	if render.ControlledBy(route, server) {
 		e.Route = route
 	}
 	return e, nil

@@ -8,10 +8,12 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 )
 
@@ -92,4 +94,11 @@ func managedScheme() (*runtime.Scheme, error) {
 // NewChartRenderer returns the renderer of the chart embedded in the binary.
 func NewChartRenderer() (*Renderer, error) {
 	return NewRenderer(helmcharts.MCPServer, helmcharts.MCPServerDir)
+}
+
+// ControlledBy reports whether obj is one of server's objects: its controller owner reference
+// names the server's UID. The operator changes and prunes only such objects.
+func ControlledBy(obj client.Object, server *mcpv1alpha1.MCPServer) bool {
+	ref := metav1.GetControllerOf(obj)
+	return ref != nil && ref.UID == server.UID
 }

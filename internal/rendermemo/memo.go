@@ -1,7 +1,9 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package controllers
+// Package rendermemo remembers, per MCPServer, what the last reconcile that found every object
+// as rendered depended on and saw, so that settled servers skip rendering and applying.
+package rendermemo
 
 import (
 	"context"
@@ -16,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // Why the reconciler remembers what it last found up to date.
@@ -24,7 +27,7 @@ import (
 // reports progress, a pod becomes ready, a handshake result arrives. Rendering the chart and
 // comparing every object costs about a millisecond and half a megabyte of garbage; with
 // thousands of servers that is most of the operator's CPU and memory. So after a reconcile finds
-// every object as rendered, the reconciler notes what the render depended on (renderInputs) and
+// every object as rendered, the reconciler notes what the render depended on (Inputs) and
 // how the live objects looked (liveMarks). While neither changes, the objects are still as
 // rendered, and the next reconciles skip rendering and applying.
 //
@@ -34,13 +37,14 @@ import (
 // generation) stand in. Anyone editing an object the operator manages changes one of these, and
 // the next reconcile renders and repairs it as before.
 
-// renderInputs are everything a render depends on.
-type renderInputs struct {
-	uid        types.UID
-	generation int64
-	configHash string
-	admin      uint64
-	routes     bool
+// Inputs are everything a render depends on.
+type Inputs struct {
+	UID        types.UID
+	Generation int64
+	ConfigHash string
+	// Admin is the version of the admin values used.
+	Admin  uint64
+	Routes bool
 }
 
 // liveMark is what the reconciler saw of one live object.
@@ -53,26 +57,27 @@ type liveMark struct {
 }
 
 type renderMemoEntry struct {
-	inputs renderInputs
+	inputs Inputs
 	marks  map[string]liveMark // by Go type
 	// replicas is the replica count the render gave the Deployment.
 	replicas int32
 }
 
-// renderMemo holds, per MCPServer, the inputs and live objects of the last reconcile that found
+// Memo holds, per MCPServer, the inputs and live objects of the last reconcile that found
 // every object as rendered. It is small: a few strings per server.
-type renderMemo struct {
+type Memo struct {
 	mu      sync.Mutex
 	entries map[types.NamespacedName]renderMemoEntry
 }
 
-func newRenderMemo() *renderMemo {
-	return &renderMemo{entries: map[types.NamespacedName]renderMemoEntry{}}
+// New returns an empty memo.
+func New() *Memo {
+	return &Memo{entries: map[types.NamespacedName]renderMemoEntry{}}
 }
 
-// current reports whether the server's objects are known to be as the inputs render them, and
+// Current reports whether the server's objects are known to be as the inputs render them, and
 // the Deployment's replica count in that render.
-func (m *renderMemo) current(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, in renderInputs, managed []client.Object) (int32, bool) {
+func (m *Memo) Current(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, in Inputs, managed []client.Object) (int32, bool) {
 	key := client.ObjectKeyFromObject(server)
 	m.mu.Lock()
 	entry, ok := m.entries[key]
@@ -92,8 +97,8 @@ func (m *renderMemo) current(ctx context.Context, c client.Reader, server *mcpv1
 	return entry.replicas, true
 }
 
-// remember notes that the server's objects are as the inputs render them.
-func (m *renderMemo) remember(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, in renderInputs, managed []client.Object, replicas int32) {
+// Remember notes that the server's objects are as the inputs render them.
+func (m *Memo) Remember(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, in Inputs, managed []client.Object, replicas int32) {
 	marks, ok := readMarks(ctx, c, server, managed)
 	if !ok {
 		return
@@ -103,8 +108,8 @@ func (m *renderMemo) remember(ctx context.Context, c client.Reader, server *mcpv
 	m.entries[client.ObjectKeyFromObject(server)] = renderMemoEntry{inputs: in, marks: marks, replicas: replicas}
 }
 
-// forget drops what is known of a server: it is gone, or its objects must be rendered again.
-func (m *renderMemo) forget(key types.NamespacedName) {
+// Forget drops what is known of a server: it is gone, or its objects must be rendered again.
+func (m *Memo) Forget(key types.NamespacedName) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.entries, key)
@@ -121,7 +126,7 @@ func readMarks(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServ
 			}
 			continue
 		}
-		if !ownedBy(obj, server) {
+		if !render.ControlledBy(obj, server) {
 			return nil, false
 		}
 		_, isDeployment := obj.(*appsv1.Deployment)

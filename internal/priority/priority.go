@@ -1,7 +1,10 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package controllers
+// Package priority gives the requests an event handler enqueues a priority in
+// controller-runtime's priority queue, so that a controller can rank some work (a rollout in
+// progress) before other work (the first pass over newly created objects).
+package priority
 
 import (
 	"context"
@@ -14,17 +17,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
-// progressPriority ranks the reconciles that carry a server's rollout forward (its Deployment
-// or pods changed, a handshake finished) before the first reconciles of servers created since.
-// When thousands of MCPServers arrive at once, the servers already rolling out then become
-// Ready as soon as their pods and handshakes allow, instead of after every newer server's first
-// pass: the first ones are Ready within seconds, and the work in flight stays small.
-const progressPriority = 10
-
-// withPriority makes the requests a handler enqueues carry a priority (when the controller's
+// Of makes the requests a handler enqueues carry a priority (when the controller's
 // queue is controller-runtime's priority queue, its default). A priority the handler sets
 // itself, such as the low one of the initial list, is kept.
-func withPriority[object any](priority int, h handler.TypedEventHandler[object, reconcile.Request]) handler.TypedEventHandler[object, reconcile.Request] {
+func Of[object any](priority int, h handler.TypedEventHandler[object, reconcile.Request]) handler.TypedEventHandler[object, reconcile.Request] {
 	return prioritized[object]{inner: h, priority: priority}
 }
 

@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package controllers
+package priority
 
 import (
 	"context"
@@ -17,16 +17,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
-// TestProgressIsReconciledBeforeNewServers: requests enqueued through withPriority come out of
+// TestProgressIsReconciledBeforeNewServers: requests enqueued through Of come out of
 // controller-runtime's priority queue with the progress priority, except those the handler
 // itself marks low (the initial list), which stay low.
 func TestProgressIsReconciledBeforeNewServers(t *testing.T) {
+	const progressPriority = 10
 	q := priorityqueue.New[reconcile.Request]("test")
 	defer q.ShutDown()
 	byName := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.GetName()}}}
 	})
-	progress := withPriority(progressPriority, byName)
+	progress := Of(progressPriority, byName)
 	deployment := func(name, resourceVersion string) *appsv1.Deployment {
 		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: name, ResourceVersion: resourceVersion}}
 	}
