@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -175,9 +176,12 @@ func waitForCatalog(ctx context.Context, url string, page *localcluster.Process)
 	return "", fmt.Errorf("the catalog page did not list the example within a minute (%s):\n%s", last, page.Tail(20))
 }
 
-// exampleStatusInCatalog asks the catalog page's API what it shows for the example.
+// exampleStatusInCatalog asks the catalog page what its Deployments tab shows for the example,
+// the way the tab asks: the first event of its live stream.
 func exampleStatusInCatalog(ctx context.Context, url string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"api/deployments?namespace="+serverKey.Namespace, nil)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"api/deployments/watch?namespace="+serverKey.Namespace, nil)
 	if err != nil {
 		return "", err
 	}
@@ -186,21 +190,33 @@ func exampleStatusInCatalog(ctx context.Context, url string) (string, error) {
 		return "", err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var page struct {
-		Items []struct {
-			Name   string `json:"name"`
-			Status string `json:"status"`
-		} `json:"items"`
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("the Deployments stream answered %d", resp.StatusCode)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
-		return "", fmt.Errorf("status %d: %w", resp.StatusCode, err)
-	}
-	for _, item := range page.Items {
-		if item.Name == serverKey.Name {
-			return item.Status, nil
+	scanner := bufio.NewScanner(resp.Body)
+	scanner.Buffer(make([]byte, 1<<20), 1<<20)
+	for scanner.Scan() {
+		data, ok := strings.CutPrefix(scanner.Text(), "data: ")
+		if !ok {
+			continue
 		}
+		var event struct {
+			Items []struct {
+				Name   string `json:"name"`
+				Status string `json:"status"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(data), &event); err != nil {
+			return "", fmt.Errorf("the Deployments stream sent %q: %w", data, err)
+		}
+		for _, item := range event.Items {
+			if item.Name == serverKey.Name {
+				return item.Status, nil
+			}
+		}
+		return "", fmt.Errorf("the Deployments stream does not list %s", serverKey.Name)
 	}
-	return "", fmt.Errorf("status %d, %s not listed", resp.StatusCode, serverKey.Name)
+	return "", fmt.Errorf("the Deployments stream ended without an event: %v", scanner.Err())
 }
 
 // applyExample creates every object of the example file.

@@ -13,25 +13,15 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/catalog"
 )
 
-const openShiftAIYAML = `
-source: Test
-mcp_servers:
-  - name: kubernetes-mcp-server
-    transports: [http]
-    deploymentMode: local
-    artifacts:
-      - uri: oci://quay.io/containers/kubernetes_mcp_server:latest
-    runtimeMetadata:
-      defaultPort: 9000
-      mcpPath: /api/mcp
-      defaultArgs: [--read-only]
-      environmentVariables:
-        - {name: TOKEN, description: API token, required: true, secret: true}
-`
+// kubernetesEntry is a catalog entry as catalog.Parse makes it, with a secret variable.
+var kubernetesEntry = catalog.Entry{
+	ID: "a--kubernetes-mcp-server", Name: "kubernetes-mcp-server", Image: "quay.io/containers/kubernetes_mcp_server:latest",
+	Transports: []string{catalog.TransportStreamableHTTP}, Port: 9000, Path: "/api/mcp", Args: []string{"--read-only"},
+	Env: []catalog.EnvVar{{Name: "TOKEN", Description: "API token", Required: true, Secret: true}},
+}
 
 func TestDeployRequest(t *testing.T) {
-	entries, _ := catalog.Parse("a", []byte(openShiftAIYAML))
-	e := entries[0]
+	e := kubernetesEntry
 	req := Request{EntryID: e.ID, Name: "kube", Namespace: "team-a", Port: 9000, Path: "/api/mcp", Args: []string{"--read-only"},
 		Env: []Env{{Name: "TOKEN", Value: "s3cret", Secret: false}, {Name: "LOG", Value: "debug"}}}
 	if errs := req.Validate(e); len(errs) != 0 {

@@ -74,11 +74,11 @@ func (s *Server) watchDeployments(w http.ResponseWriter, r *http.Request) {
 		}
 		go followServers(ctx, c, ns, view, initial)
 	}
-	s.stream(ctx, w, flusher, view)
+	stream(ctx, w, flusher, view)
 }
 
 // stream writes the view to the client after each burst of changes, until the client goes.
-func (s *Server) stream(ctx context.Context, w http.ResponseWriter, flusher http.Flusher, view *serverView) {
+func stream(ctx context.Context, w http.ResponseWriter, flusher http.Flusher, view *serverView) {
 	heartbeat := time.NewTicker(keepAlive)
 	defer heartbeat.Stop()
 	var flush <-chan time.Time
