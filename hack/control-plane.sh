@@ -8,14 +8,24 @@
 # machine reuses them. A folder appears only once its build has completed (build in a temporary
 # folder, then rename), so an interrupted build is never mistaken for a finished one.
 #
-# Usage: hack/control-plane.sh [print-env]
-#   print-env  prints shell assignments (TEST_ASSET_*, KWOK) for the built binaries.
+# `node` builds what the real node of the node suite needs besides: kubelet and kube-proxy
+# (k8s.io/kubernetes), containerd and its runc shim (github.com/containerd/containerd/v2) and
+# CoreDNS (github.com/coredns/coredns), and installs Debian's runc, CNI plugins and iptables.
+#
+# Usage: hack/control-plane.sh [node] [print-env]
+#   print-env  prints shell assignments (TEST_ASSET_*) for the built binaries.
 set -euo pipefail
 
 KUBERNETES_VERSION="${KUBERNETES_VERSION:-v1.37.2}"
 # The staging modules (k8s.io/api, ...) that match KUBERNETES_VERSION.
 KUBERNETES_STAGING_VERSION="${KUBERNETES_STAGING_VERSION:-v0.${KUBERNETES_VERSION#v1.}}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+CONTAINERD_VERSION="${CONTAINERD_VERSION:-v2.4.2}"
+COREDNS_VERSION="${COREDNS_VERSION:-v1.13.1}"
+RUNC_VERSION="${RUNC_VERSION:-v1.3.0}"
+# The real OpenShift/Kubernetes MCP server of the customer's example, a static binary on npm.
+KUBERNETES_MCP_SERVER_VERSION=0.0.67
+KUBERNETES_MCP_SERVER_INTEGRITY=sha512-VW5wRdetbJmfCHkCEBA808bgJJRL1GCfkSZ17J+SJJuNiKcvjibcGR32272WKtwd3Td4ZVrOPomExKgCNE16jA==
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 CACHE_DIR="${MCP_OPERATOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mcp-lifecycle-operator}"
 PLATFORM="$(go env GOOS)-$(go env GOARCH)"
@@ -23,6 +33,11 @@ PLATFORM="$(go env GOOS)-$(go env GOARCH)"
 kube_dir="$CACHE_DIR/kubernetes-$KUBERNETES_VERSION-$PLATFORM"
 etcd_dir="$CACHE_DIR/etcd-$ETCD_VERSION-$PLATFORM"
 kwok_dir="$CACHE_DIR/kwok-$KWOK_VERSION-$PLATFORM"
+node_dir="$CACHE_DIR/kubernetes-node-$KUBERNETES_VERSION-$PLATFORM"
+containerd_dir="$CACHE_DIR/containerd-$CONTAINERD_VERSION-$PLATFORM"
+coredns_dir="$CACHE_DIR/coredns-$COREDNS_VERSION-$PLATFORM"
+runc_dir="$CACHE_DIR/runc-$RUNC_VERSION-$PLATFORM"
+kms_dir="$CACHE_DIR/kubernetes-mcp-server-$KUBERNETES_MCP_SERVER_VERSION-$PLATFORM"
 
 log() { echo "control-plane: $*" >&2; }
 
@@ -63,9 +78,16 @@ publish() {
 }
 
 build_kubernetes() {
-  [ -x "$kube_dir/kube-apiserver" ] && return 0
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler and kubectl $KUBERNETES_VERSION"
-  log "from the Go module proxy (first time only: about 10 minutes on 2 cores, cached in $kube_dir)"
+  build_kubernetes_commands "$kube_dir" kube-apiserver kube-controller-manager kube-scheduler kubectl
+}
+
+# build_kubernetes_commands DIR CMD... builds k8s.io/kubernetes/cmd/CMD for each CMD into DIR.
+build_kubernetes_commands() {
+  local dir="$1"
+  shift
+  [ -x "$dir/$1" ] && return 0
+  log "building $* $KUBERNETES_VERSION"
+  log "from the Go module proxy (first time only: several minutes on 2 cores, cached in $dir)"
   local work out
   work="$(new_wrapper_module)"
   out="$work/out"
@@ -82,18 +104,94 @@ build_kubernetes() {
       go mod edit -replace="$m=$m@$KUBERNETES_STAGING_VERSION"
     done
     log "resolving modules"
-    run_logged go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
-      "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION" \
-      "k8s.io/kubernetes/cmd/kube-scheduler@$KUBERNETES_VERSION" \
-      "k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION"
-    for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    local cmd pkgs=()
+    for cmd in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd@$KUBERNETES_VERSION"); done
+    run_logged go get "${pkgs[@]}"
+    for cmd in "$@"; do
       log "compiling $cmd"
       run_logged env CGO_ENABLED=0 go build -v -trimpath -o "$out/$cmd" "k8s.io/kubernetes/cmd/$cmd"
     done
   )
-  publish "$out" "$kube_dir"
+  publish "$out" "$dir"
   rm -rf "$work"
-  log "kubernetes binaries ready in $kube_dir"
+  log "$* ready in $dir"
+}
+
+# build_go_commands DIR MODULE VERSION PKG... installs each package of MODULE@VERSION into DIR
+# (for modules without replace directives, which `go install pkg@version` builds as they are).
+build_go_commands() {
+  local dir="$1" module="$2" version="$3"
+  shift 3
+  [ -d "$dir" ] && return 0 # a folder appears only once its build completed
+  log "building $module $version ($*) from the Go module proxy (first time only)"
+  local work pkg
+  work="$(mktemp -d "$CACHE_DIR/.build-XXXXXX")"
+  for pkg in "$@"; do
+    run_logged env CGO_ENABLED=0 GOBIN="$work" go install -v -trimpath "$module$pkg@$version"
+  done
+  publish "$work" "$dir"
+  log "$module ready in $dir"
+}
+
+# install_debian_node_packages installs what the node needs from Debian when it is missing:
+# libseccomp's headers (runc links it through cgo), the CNI plugins and iptables.
+install_debian_node_packages() {
+  local missing=()
+  [ -f /usr/include/seccomp.h ] || missing+=(libseccomp-dev)
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+  command -v iptables >/dev/null || missing+=(iptables)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    log "the real node needs Debian packages ${missing[*]}; install them as root"
+    return 1
+  fi
+  log "installing Debian packages ${missing[*]}"
+  run_logged apt-get install -y --no-install-recommends "${missing[@]}" ||
+    { run_logged apt-get update && run_logged apt-get install -y --no-install-recommends "${missing[@]}"; }
+}
+
+# fetch_kubernetes_mcp_server packs kubernetes-mcp-server-linux-amd64 from the npm registry,
+# checks it against the integrity npm published for that version, and keeps its binary.
+fetch_kubernetes_mcp_server() {
+  [ -d "$kms_dir" ] && return 0
+  log "fetching kubernetes-mcp-server-linux-amd64@$KUBERNETES_MCP_SERVER_VERSION from the npm registry"
+  local work got
+  work="$(mktemp -d "$CACHE_DIR/.build-XXXXXX")"
+  (cd "$work" && npm pack --silent "kubernetes-mcp-server-linux-amd64@$KUBERNETES_MCP_SERVER_VERSION" >/dev/null)
+  got="sha512-$(openssl dgst -sha512 -binary "$work"/*.tgz | base64 -w0)"
+  if [ "$got" != "$KUBERNETES_MCP_SERVER_INTEGRITY" ]; then
+    log "kubernetes-mcp-server has integrity $got, want $KUBERNETES_MCP_SERVER_INTEGRITY"
+    rm -rf "$work"
+    return 1
+  fi
+  mkdir "$work/out"
+  tar -xzf "$work"/*.tgz -C "$work" package/bin/kubernetes-mcp-server-linux-amd64
+  mv "$work/package/bin/kubernetes-mcp-server-linux-amd64" "$work/out/kubernetes-mcp-server"
+  publish "$work/out" "$kms_dir"
+  rm -rf "$work"
+}
+
+# build_runc builds runc with seccomp (cgo, libseccomp). Debian's runc (1.1) cannot start the
+# containers containerd 2 asks for ("can't get final child's PID from pipe").
+build_runc() {
+  [ -d "$runc_dir" ] && return 0
+  log "building runc $RUNC_VERSION from the Go module proxy (first time only)"
+  local work
+  work="$(mktemp -d "$CACHE_DIR/.build-XXXXXX")"
+  run_logged env CGO_ENABLED=1 GOBIN="$work" go install -v -trimpath -tags seccomp "github.com/opencontainers/runc@$RUNC_VERSION"
+  publish "$work" "$runc_dir"
+  log "runc ready in $runc_dir"
+}
+
+build_node() {
+  install_debian_node_packages
+  build_runc
+  build_kubernetes_commands "$node_dir" kubelet kube-proxy
+  build_go_commands "$containerd_dir" github.com/containerd/containerd/v2 "$CONTAINERD_VERSION" \
+    /cmd/containerd /cmd/containerd-shim-runc-v2
+  build_go_commands "$coredns_dir" github.com/coredns/coredns "$COREDNS_VERSION" ""
+  fetch_kubernetes_mcp_server
 }
 
 build_etcd() {
@@ -143,9 +241,21 @@ print_env() {
   echo "TEST_ASSET_KUBECTL=$kube_dir/kubectl"
   echo "TEST_ASSET_ETCD=$etcd_dir/etcd"
   echo "TEST_ASSET_KWOK=$kwok_dir/kwok"
+  echo "TEST_ASSET_KUBELET=$node_dir/kubelet"
+  echo "TEST_ASSET_KUBE_PROXY=$node_dir/kube-proxy"
+  echo "TEST_ASSET_CONTAINERD=$containerd_dir/containerd"
+  echo "TEST_ASSET_CONTAINERD_SHIM=$containerd_dir/containerd-shim-runc-v2"
+  echo "TEST_ASSET_COREDNS=$coredns_dir/coredns"
+  echo "TEST_ASSET_RUNC=$runc_dir/runc"
+  echo "TEST_ASSET_KUBERNETES_MCP_SERVER=$kms_dir/kubernetes-mcp-server"
 }
 
 mkdir -p "$CACHE_DIR"
+node=false
+if [ "${1:-}" = "node" ]; then
+  node=true
+  shift
+fi
 if [ "${1:-}" = "print-env" ]; then
   print_env
   exit 0
@@ -156,3 +266,6 @@ flock 9
 build_etcd
 build_kwok
 build_kubernetes
+if $node; then
+  build_node
+fi

@@ -9,15 +9,14 @@ package check
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // Eventually polls cond every 100ms until it holds, and fails the test after timeout with cond's
@@ -39,24 +38,9 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (b
 // ReadManifests decodes every document of a YAML file into unstructured objects.
 func ReadManifests(t testing.TB, path string) []*unstructured.Unstructured {
 	t.Helper()
-	raw, err := os.ReadFile(path)
+	objs, err := testenv.DecodeManifests(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var objs []*unstructured.Unstructured
-	for _, doc := range strings.Split(string(raw), "\n---") {
-		js, err := yaml.YAMLToJSON([]byte(doc))
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if string(js) == "null" {
-			continue
-		}
-		obj := &unstructured.Unstructured{}
-		if err := obj.UnmarshalJSON(js); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		objs = append(objs, obj)
 	}
 	return objs
 }

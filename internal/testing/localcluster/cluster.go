@@ -49,6 +49,12 @@ type Options struct {
 	// AuditUser, when set, is the user whose requests the API server's audit log records
 	// (Cluster.Audit reads it).
 	AuditUser string
+	// WithoutProjectCRDs leaves the MCPServer CRD out, for a cluster the operator is then
+	// installed in as a user would (dist/install.yaml, OLM).
+	WithoutProjectCRDs bool
+	// RealNode, when set, adds one real node beside the simulated ones (which are then
+	// tainted, so that only pods that tolerate kwokTaint run there). It needs root.
+	RealNode *RealNodeOptions
 }
 
 // Cluster is a running local control plane.
@@ -62,6 +68,8 @@ type Cluster struct {
 	Processes []*Process
 	// Audit reads the requests of Options.AuditUser; nil without one.
 	Audit *AuditLog
+	// Node is the real node; nil without Options.RealNode.
+	Node *RealNode
 
 	dir string
 	env *testenv.Env
@@ -94,19 +102,53 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 		audit = &AuditLog{path: filepath.Join(o.Dir, "audit.log")}
 		apiServerArgs["audit-policy-file"], apiServerArgs["audit-log-path"], apiServerArgs["audit-log-format"] = policy, audit.path, "json"
 	}
+	envOptions := testenv.Options{ExtraCRDPaths: o.ExtraCRDPaths, APIServerArgs: apiServerArgs, WithoutProjectCRDs: o.WithoutProjectCRDs}
+	var node *RealNode
+	if o.RealNode != nil {
+		var err error
+		if node, err = prepareRealNode(); err != nil {
+			return nil, err
+		}
+		if envOptions.Serving, err = realNodeAPIServer(o.Dir, apiServerArgs); err != nil {
+			_ = node.Stop()
+			return nil, err
+		}
+	}
 	for name, value := range o.APIServerArgs {
 		apiServerArgs[name] = value
 	}
-	env, err := testenv.Start(testenv.Options{ExtraCRDPaths: o.ExtraCRDPaths, APIServerArgs: apiServerArgs})
+	env, err := testenv.Start(envOptions)
 	if err != nil {
+		if node != nil {
+			_ = node.Stop()
+		}
 		return nil, err
 	}
-	c := &Cluster{Config: env.Config, Client: env.Client, Audit: audit, dir: o.Dir, env: env, restarted: map[string]*Process{}}
+	c := &Cluster{Config: env.Config, Client: env.Client, Audit: audit, Node: node, dir: o.Dir, env: env, restarted: map[string]*Process{}}
 	if err := c.start(ctx, o); err != nil {
 		_ = c.Stop()
 		return nil, err
 	}
 	return c, nil
+}
+
+// realNodeAPIServer makes the API server reachable from the real node's pods: listening on
+// the node's bridge too, advertised there (the kubernetes Service's endpoint), with a serving
+// certificate that names the Service, and with the ServiceAccount admission plugin that
+// envtest disables (pods get their token volume, as on any cluster).
+func realNodeAPIServer(dir string, args map[string]string) (*testenv.ServingCert, error) {
+	certDir := filepath.Join(dir, "apiserver-pki")
+	if err := os.MkdirAll(certDir, 0o700); err != nil {
+		return nil, err
+	}
+	serving, err := servingCert(certDir)
+	if err != nil {
+		return nil, err
+	}
+	args["bind-address"] = "0.0.0.0"
+	args["advertise-address"] = RealNodeIP
+	args["disable-admission-plugins"] = ""
+	return serving, nil
 }
 
 func (c *Cluster) start(ctx context.Context, o Options) error {
@@ -124,18 +166,31 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 	if err := os.WriteFile(kwokConfig, []byte(stages), 0o600); err != nil {
 		return err
 	}
+	controllers := "deployment-controller,replicaset-controller,garbage-collector-controller,node-lifecycle-controller,namespace-controller"
+	var kcmExtra []string
+	if c.Node != nil {
+		// What a real node's pods need: ServiceAccounts and the CA bundle in every namespace,
+		// Service endpoints for kube-proxy, and the aggregated roles (view) filled in.
+		controllers += ",serviceaccount-controller,root-ca-certificate-publisher-controller,endpointslice-controller," +
+			"clusterrole-aggregation-controller,pod-garbage-collector-controller"
+		caFile := filepath.Join(c.dir, "apiserver-pki", "ca.crt")
+		if err := os.WriteFile(caFile, c.Config.CAData, 0o600); err != nil {
+			return err
+		}
+		kcmExtra = append(kcmExtra, "--root-ca-file="+caFile)
+	}
 	kcmPort, schedPort, kwokPort := FreePort(), FreePort(), FreePort()
 	for _, p := range []struct {
 		name, env string
 		args      []string
 	}{
-		{"kube-controller-manager", "TEST_ASSET_KUBE_CONTROLLER_MANAGER", []string{
+		{"kube-controller-manager", "TEST_ASSET_KUBE_CONTROLLER_MANAGER", append([]string{
 			"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
-			"--controllers=deployment-controller,replicaset-controller,garbage-collector-controller,node-lifecycle-controller,namespace-controller",
+			"--controllers=" + controllers,
 			"--bind-address=127.0.0.1", "--secure-port=" + strconv.Itoa(kcmPort),
 			"--kube-api-qps=200", "--kube-api-burst=400",
 			"--concurrent-deployment-syncs=10", "--concurrent-replicaset-syncs=10", "--concurrent-gc-syncs=20",
-		}},
+		}, kcmExtra...)},
 		{"kube-scheduler", "TEST_ASSET_KUBE_SCHEDULER", []string{
 			"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
 			"--bind-address=127.0.0.1", "--secure-port=" + strconv.Itoa(schedPort),
@@ -160,8 +215,18 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 	if err := c.createNodes(ctx, o); err != nil {
 		return err
 	}
-	return c.waitForNodes(ctx, o.Nodes)
+	if err := c.waitForNodes(ctx, o.Nodes); err != nil {
+		return err
+	}
+	if c.Node != nil {
+		return c.Node.start(ctx, c, *o.RealNode)
+	}
+	return nil
 }
+
+// KwokTaint keeps pods off the simulated nodes when a real node is there: only pods that
+// tolerate it run on kwok.
+var KwokTaint = corev1.Taint{Key: kwokNodeAnnotation, Value: "fake", Effect: corev1.TaintEffectNoSchedule}
 
 // createNodes registers the simulated nodes for kwok to run.
 func (c *Cluster) createNodes(ctx context.Context, o Options) error {
@@ -181,6 +246,9 @@ func (c *Cluster) createNodes(ctx context.Context, o Options) error {
 			},
 		}
 		node.Status.Allocatable = node.Status.Capacity
+		if c.Node != nil {
+			node.Spec.Taints = []corev1.Taint{KwokTaint}
+		}
 		if err := c.Client.Create(ctx, node); err != nil {
 			return fmt.Errorf("creating node %s: %w", name, err)
 		}
@@ -201,6 +269,9 @@ func (c *Cluster) waitForNodes(ctx context.Context, n int) error {
 		}
 		ready := 0
 		for _, node := range nodes.Items {
+			if node.Annotations[kwokNodeAnnotation] != "fake" {
+				continue
+			}
 			for _, cond := range node.Status.Conditions {
 				if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
 					ready++
@@ -237,12 +308,17 @@ func (c *Cluster) Stop() error {
 	for i := len(c.Processes) - 1; i >= 0; i-- {
 		c.Processes[i].Stop(5 * time.Second)
 	}
+	var nodeErr error
+	if c.Node != nil {
+		// Before the API server goes, so that kubelet's last calls find it.
+		nodeErr = c.Node.Stop()
+	}
 	for _, name := range []string{APIServer, Etcd} {
 		if p, ok := c.restarted[name]; ok {
 			p.Stop(10 * time.Second)
 		}
 	}
-	return errors.Join(c.env.Stop())
+	return errors.Join(nodeErr, c.env.Stop())
 }
 
 // UserKubeconfig writes a kubeconfig for a new user in the given groups into the cluster's

@@ -21,12 +21,15 @@ import (
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	certutil "k8s.io/client-go/util/cert"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
 
 	routev1 "github.com/openshift/api/route/v1"
 
@@ -54,6 +57,33 @@ type Options struct {
 	// WithoutProjectCRDs leaves the MCPServer CRD out, for a cluster the operator is not
 	// installed in.
 	WithoutProjectCRDs bool
+	// Serving, when set, is the API server's serving certificate, for clusters whose pods reach
+	// it by the kubernetes Service's address, which envtest's own certificate does not name.
+	Serving *ServingCert
+}
+
+// ServingCert is a serving certificate for the API server and the CA that signed it.
+type ServingCert struct {
+	// Dir is the API server's certificate folder; it must exist.
+	Dir string
+	// Cert and Key are PEM; CA is the PEM bundle clients trust.
+	Cert, Key, CA []byte
+}
+
+// write puts the certificate where envtest keeps an apiserver.crt it finds (and then trusts
+// SecureServing.CA), with the ServiceAccount signing key that envtest makes only together with
+// its own serving certificate.
+func (s *ServingCert) write() error {
+	saCert, saKey, err := certutil.GenerateSelfSignedCertKey("service-accounts", nil, nil)
+	if err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{"apiserver.crt": s.Cert, "apiserver.key": s.Key, "sa-signer.crt": saCert, "sa-signer.key": saKey} {
+		if err := os.WriteFile(filepath.Join(s.Dir, name), data, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RepoRoot is the root folder of this repository.
@@ -90,8 +120,15 @@ func Start(opts Options) (*Env, error) {
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
 	}
+	apiServer := env.ControlPlane.GetAPIServer()
 	for name, value := range opts.APIServerArgs {
-		env.ControlPlane.GetAPIServer().Configure().Set(name, value)
+		apiServer.Configure().Set(name, value)
+	}
+	if s := opts.Serving; s != nil {
+		if err := s.write(); err != nil {
+			return nil, err
+		}
+		apiServer.CertDir, apiServer.SecureServing.CA = s.Dir, s.CA
 	}
 	cfg, err := env.Start()
 	if err != nil {
@@ -168,4 +205,28 @@ func RouteCRDPath() (string, error) {
 		return "", fmt.Errorf("locating github.com/openshift/api in the module cache: %w", err)
 	}
 	return filepath.Join(strings.TrimSpace(string(out)), "route", "v1", "zz_generated.crd-manifests", "routes.crd.yaml"), nil
+}
+
+// DecodeManifests decodes every document of a YAML file into unstructured objects.
+func DecodeManifests(path string) ([]*unstructured.Unstructured, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var objs []*unstructured.Unstructured
+	for _, doc := range strings.Split(string(raw), "\n---") {
+		js, err := yaml.YAMLToJSON([]byte(doc))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if string(js) == "null" {
+			continue
+		}
+		obj := &unstructured.Unstructured{}
+		if err := obj.UnmarshalJSON(js); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		objs = append(objs, obj)
+	}
+	return objs, nil
 }
