@@ -174,7 +174,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			failures = server.Status.HandshakeRetryCount
 		}
 		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshake.Target{
-			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash,
+			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash, RolledOut: obs.Workload.RolledOut,
 		}, failures)
 	} else {
 		r.Handshakes.Forget(req.NamespacedName)

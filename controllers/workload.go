@@ -32,6 +32,7 @@ func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alp
 	w.Found = true
 	w.Current = dep.Status.ObservedGeneration >= dep.Generation
 	w.Replicas, w.Ready, w.Available = dep.Status.Replicas, dep.Status.ReadyReplicas, dep.Status.AvailableReplicas
+	w.RolledOut = w.Current && dep.Status.UpdatedReplicas == dep.Status.Replicas && dep.Status.AvailableReplicas == dep.Status.Replicas
 	for _, c := range dep.Status.Conditions {
 		if c.Type == appsv1.DeploymentProgressing && c.Status == corev1.ConditionFalse && c.Reason == "ProgressDeadlineExceeded" {
 			w.ProgressDeadlineExceeded = true

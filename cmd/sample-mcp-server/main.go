@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -31,7 +32,15 @@ func main() {
 			"headers (DNS-rebinding protection); turn this on only to reach the server through a --resolve style "+
 			"override, as the operator's local demo does. In a container the server listens on all addresses and needs no such flag.")
 	flag.String("config", "", "Accepted and ignored, so that manifests written for servers that take a config file run unchanged.")
+	scratch := flag.String("scratch-dir", "", "A folder the server writes a file into at start, and exits when it cannot, "+
+		"as servers that cache on disk do (under a read-only root filesystem, such a folder needs an EmptyDir mounted).")
 	flag.Parse()
+	if *scratch != "" {
+		if err := os.WriteFile(filepath.Join(*scratch, "sample-mcp-server.cache"), []byte("ok\n"), 0o600); err != nil {
+			slog.Error("writing to the scratch folder", "error", err)
+			os.Exit(1)
+		}
+	}
 
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newServer(*name, *version) },
 		&mcp.StreamableHTTPOptions{DisableLocalhostProtection: *allowAnyHost})

@@ -36,6 +36,10 @@ type Target struct {
 	URL        string
 	Generation int64
 	ConfigHash string
+	// RolledOut: every pod runs the current pod template. A handshake made while old pods
+	// still served answered for them; the one after the rollout answers for the new pods
+	// (their tools, after a referenced ConfigMap changed).
+	RolledOut bool
 }
 
 // serverState is the scheduler's memory of one MCPServer.

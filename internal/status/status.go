@@ -24,6 +24,8 @@ type Workload struct {
 	// Current: the Deployment controller has observed the Deployment's latest spec, so its
 	// status describes what the operator applied.
 	Current bool
+	// RolledOut: every pod of the Deployment runs its current template and is available.
+	RolledOut bool
 	// Desired is the replica count the MCPServer asks for.
 	Desired int32
 	// Replicas, Ready and Available come from the Deployment's status.

@@ -44,6 +44,8 @@ type RealNode struct {
 
 	processes []*Process
 	kubeProxy string
+	// logDir is the cluster's folder, where the pods' logs are kept when the node stops.
+	logDir string
 	lock      *os.File
 }
 
@@ -151,8 +153,9 @@ func servingCert(dir string) (*testenv.ServingCert, error) {
 
 // start runs containerd, CoreDNS, kube-proxy and kubelet, and waits until the node is Ready.
 func (n *RealNode) start(ctx context.Context, c *Cluster, o RealNodeOptions) error {
+	n.logDir = c.dir
 	files := map[string]string{
-		filepath.Join(nodeRun, "containerd.toml"): containerdConfig(os.Getenv("TEST_ASSET_RUNC"), cniBinDir),
+		filepath.Join(nodeRun, "containerd.toml"):                    containerdConfig(os.Getenv("TEST_ASSET_RUNC"), cniBinDir),
 		filepath.Join(cniConfDir(), "10-mcp-operator-node.conflist"): cniConfig(),
 		filepath.Join(nodeRun, "resolv.conf"):                        "", // pods of dnsPolicy Default resolve nothing
 		filepath.Join(nodeRun, "kubelet.yaml"):                       kubeletConfig(FreePort()),
@@ -316,9 +319,19 @@ func (n *RealNode) Stop() error {
 	for i := len(n.processes) - 1; i >= 0; i-- {
 		n.processes[i].Stop(5 * time.Second)
 	}
+	n.keepPodLogs()
 	err := cleanupNode(n.kubeProxy)
 	n.release()
 	return err
+}
+
+// keepPodLogs copies the containers' logs into the cluster's folder, beside the logs of the
+// node's programs, before cleanup removes the node's own.
+func (n *RealNode) keepPodLogs() {
+	if n.logDir == "" {
+		return
+	}
+	_ = exec.Command("cp", "-rL", filepath.Join(nodeData, "pod-logs"), filepath.Join(n.logDir, "pod-logs")).Run()
 }
 
 func (n *RealNode) release() {

@@ -59,6 +59,8 @@ disabled_plugins = ["io.containerd.nri.v1.nri", "io.containerd.snapshotter.v1.bt
 [plugins]
   [plugins.'io.containerd.internal.v1.opt']
     path = %[5]q
+  [plugins.'io.containerd.shim.v1.manager']
+    socket_dir = %[12]q
   [plugins.'io.containerd.cri.v1.images']
     snapshotter = "overlayfs"
     [plugins.'io.containerd.cri.v1.images'.pinned_images]
@@ -84,7 +86,7 @@ disabled_plugins = ["io.containerd.nri.v1.nri", "io.containerd.snapshotter.v1.bt
     stream_server_address = "127.0.0.1"
 `, filepath.Join(nodeData, "containerd"), filepath.Join(nodeRun, "containerd-state"), containerdSocket(),
 		filepath.Join(nodeRun, "containerd-ttrpc.sock"), filepath.Join(nodeData, "containerd-opt"), SandboxImage,
-		registryHostsDir(), runc, cniBinDir, cniConfDir(), filepath.Join(nodeRun, "runc"))
+		registryHostsDir(), runc, cniBinDir, cniConfDir(), filepath.Join(nodeRun, "runc"), filepath.Join(nodeRun, "s"))
 }
 
 func registryHostsDir() string { return filepath.Join(nodeRun, "registry-hosts") }

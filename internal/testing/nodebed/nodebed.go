@@ -101,7 +101,9 @@ func (b *Bed) pushImages(ctx context.Context) error {
 		SampleServerImage: func() (v1.Image, error) {
 			return goImage(ctx, bin, "sample-mcp-server", "./cmd/sample-mcp-server")
 		},
-		ClientImage: func() (v1.Image, error) { return goImage(ctx, bin, "mcpclient", "./internal/testing/ociimage/mcpclient") },
+		ClientImage: func() (v1.Image, error) {
+			return goImage(ctx, bin, "mcpclient", "./internal/testing/ociimage/mcpclient")
+		},
 	}
 	for ref, build := range images {
 		img, err := build()

@@ -1,0 +1,131 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package node
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
+)
+
+// kubectl runs kubectl against the bed's cluster, as a user would, and returns its output.
+func kubectl(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Getenv("TEST_ASSET_KUBECTL"), append([]string{"--kubeconfig", bed.Cluster.Kubeconfig}, args...)...)
+	cmd.Dir = testenv.RepoRoot()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// restrictedNamespace creates the namespace if it is not there and labels it to enforce the
+// restricted Pod Security Standard, as an OpenShift admin's namespaces are.
+func restrictedNamespace(t *testing.T, name string) {
+	t.Helper()
+	if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Name: name}, &corev1.Namespace{}); err != nil {
+		kubectl(t, "create", "namespace", name)
+	}
+	kubectl(t, "label", "--overwrite", "namespace", name, "pod-security.kubernetes.io/enforce=restricted")
+}
+
+// server reads an MCPServer.
+func server(t *testing.T, namespace, name string) *mcpv1alpha1.MCPServer {
+	t.Helper()
+	s := &mcpv1alpha1.MCPServer{}
+	if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: name}, s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// waitReady waits until an MCPServer's Ready condition has the status, for its current
+// generation, and the message holds want; it returns the server.
+func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStatus, want string, timeout time.Duration) *mcpv1alpha1.MCPServer {
+	t.Helper()
+	var s *mcpv1alpha1.MCPServer
+	check.Eventually(t, timeout, fmt.Sprintf("MCPServer %s/%s Ready=%s with %q", namespace, name, status, want), func() (bool, string) {
+		if err := bed.Cluster.Node.Healthy(); err != nil {
+			t.Fatal(err)
+		}
+		s = &mcpv1alpha1.MCPServer{}
+		if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: name}, s); err != nil {
+			return false, err.Error()
+		}
+		c := apimeta.FindStatusCondition(s.Status.Conditions, "Ready")
+		if c == nil {
+			return false, "no Ready condition"
+		}
+		ok := c.Status == status && c.ObservedGeneration == s.Generation && strings.Contains(c.Message, want)
+		return ok, fmt.Sprintf("Ready=%s %s: %s (generation %d, observed %d)", c.Status, c.Reason, c.Message, s.Generation, c.ObservedGeneration)
+	})
+	return s
+}
+
+// serverPods lists the running pods of an MCPServer.
+func serverPods(t *testing.T, namespace, name string) []corev1.Pod {
+	t.Helper()
+	pods := &corev1.PodList{}
+	if err := bed.Cluster.Client.List(context.Background(), pods, client.InNamespace(namespace),
+		client.MatchingLabels{render.SelectorLabel: name}); err != nil {
+		t.Fatal(err)
+	}
+	var running []corev1.Pod
+	for _, p := range pods.Items {
+		if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
+			running = append(running, p)
+		}
+	}
+	return running
+}
+
+// procStatus reads the fields of /proc/<pid>/status of a container's process.
+func procStatus(t *testing.T, pid int) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			fields[k] = strings.TrimSpace(v)
+		}
+	}
+	return fields
+}
+
+// rootMountOptions returns the mount options of a process's root filesystem, as its own
+// mount namespace sees it.
+func rootMountOptions(t *testing.T, pid int) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "mountinfo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) > 5 && fields[4] == "/" {
+			return fields[5]
+		}
+	}
+	t.Fatalf("process %d has no root mount", pid)
+	return ""
+}

@@ -1,0 +1,213 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package node
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/nodebed"
+)
+
+// TestConfigMapEditRollsTheServer: another toolset in the example's config.toml rolls its pods,
+// and the new tools appear in status.
+func TestConfigMapEditRollsTheServer(t *testing.T) {
+	applyExample(t)
+	ctx := context.Background()
+	before := serverPods(t, exampleNamespace, exampleName)
+	if len(before) != 1 {
+		t.Fatalf("%d running pods, want 1", len(before))
+	}
+	cm := &corev1.ConfigMap{}
+	key := client.ObjectKey{Namespace: exampleNamespace, Name: "openshift-mcp-server-config"}
+	if err := bed.Cluster.Client.Get(ctx, key, cm); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// The next test meets the example as shipped.
+		kubectl(t, "apply", "--server-side", "--force-conflicts", "-f", "config/samples/openshift-mcp-server.yaml")
+		waitTools(t, func(names []string) bool { return !slices.Contains(names, "helm_list") })
+	})
+	patch := client.MergeFrom(cm.DeepCopy())
+	cm.Data["config.toml"] = `log_level = 5
+port = "8080"
+read_only = true
+toolsets = ["core", "config", "helm"]
+`
+	if err := bed.Cluster.Client.Patch(ctx, cm, patch); err != nil {
+		t.Fatal(err)
+	}
+	waitTools(t, func(names []string) bool { return slices.Contains(names, "helm_list") })
+	check.Eventually(t, 2*time.Minute, "the old pod to go", func() (bool, string) {
+		pods := serverPods(t, exampleNamespace, exampleName)
+		for _, p := range pods {
+			if p.UID == before[0].UID {
+				return false, "the pod from before the edit still runs"
+			}
+		}
+		return len(pods) == 1, ""
+	})
+}
+
+// waitTools waits until the example's tool inventory in status satisfies ok.
+func waitTools(t *testing.T, ok func([]string) bool) {
+	t.Helper()
+	check.Eventually(t, 3*time.Minute, "the tool inventory to change", func() (bool, string) {
+		s := server(t, exampleNamespace, exampleName)
+		if s.Status.Tools == nil {
+			return false, "no tools in status"
+		}
+		return ok(s.Status.Tools.Names), "tools: " + joinNames(s.Status.Tools.Names)
+	})
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ","
+		}
+		out += n
+	}
+	return out
+}
+
+// sampleServer is an MCPServer of cmd/sample-mcp-server's image with the given arguments.
+func sampleServer(namespace, name string, args ...string) *mcpv1alpha1.MCPServer {
+	return &mcpv1alpha1.MCPServer{
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
+		Spec: mcpv1alpha1.MCPServerSpec{
+			Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
+				ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: nodebed.SampleServerImage}},
+			Config: mcpv1alpha1.ServerConfig{Port: 8080, Arguments: args},
+		},
+	}
+}
+
+func create(t *testing.T, obj client.Object) {
+	t.Helper()
+	if err := bed.Cluster.Client.Create(context.Background(), obj); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bed.Cluster.Client.Delete(context.Background(), obj) })
+}
+
+// TestBrokenServersAreReportedInTheirWords: what a container runtime decides reaches the
+// user in Ready's message: a crashing server, an image the registry does not have, and the
+// README's troubleshooting for a server that writes to /tmp under the read-only root.
+func TestBrokenServersAreReportedInTheirWords(t *testing.T) {
+	ns := "node-broken"
+	restrictedNamespace(t, ns)
+
+	t.Run("a server that exits at once is CrashLoopBackOff", func(t *testing.T) {
+		create(t, sampleServer(ns, "crasher", "--no-such-flag"))
+		waitReady(t, ns, "crasher", metav1.ConditionFalse, "CrashLoopBackOff", 4*time.Minute)
+	})
+
+	t.Run("an image the registry lacks is a pull failure", func(t *testing.T) {
+		s := sampleServer(ns, "missing-image")
+		s.Spec.Source.ContainerImage.Ref = "quay.io/mcp-operator/no-such-image:v1"
+		create(t, s)
+		waitReady(t, ns, "missing-image", metav1.ConditionFalse, "ImagePull", 3*time.Minute)
+	})
+
+	t.Run("a server that writes to /tmp runs once an EmptyDir is mounted there, as the README says", func(t *testing.T) {
+		s := sampleServer(ns, "writes-tmp", "--scratch-dir=/tmp")
+		create(t, s)
+		waitReady(t, ns, "writes-tmp", metav1.ConditionFalse, "CrashLoopBackOff", 4*time.Minute)
+		s = server(t, ns, "writes-tmp")
+		patch := client.MergeFrom(s.DeepCopy())
+		s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1alpha1.StorageMount{
+			Path: "/tmp", Permissions: mcpv1alpha1.MountPermissionsReadWrite, Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}},
+		})
+		if err := bed.Cluster.Client.Patch(context.Background(), s, patch); err != nil {
+			t.Fatal(err)
+		}
+		waitReady(t, ns, "writes-tmp", metav1.ConditionTrue, "", 4*time.Minute)
+	})
+}
+
+// TestOperatorPodKilledHandsOver: the operator's pod killed, the Deployment's next pod takes the
+// lease, reconciles and handshakes every server, and writes nothing for the healthy ones.
+func TestOperatorPodKilledHandsOver(t *testing.T) {
+	applyExample(t)
+	ctx := context.Background()
+	before := server(t, exampleNamespace, exampleName)
+	deployment := &appsv1.Deployment{}
+	if err := bed.Cluster.Client.Get(ctx, client.ObjectKey{Namespace: exampleNamespace, Name: exampleName}, deployment); err != nil {
+		t.Fatal(err)
+	}
+	old := operatorPod(t)
+	if err := bed.Cluster.Client.Delete(ctx, &old, client.GracePeriodSeconds(0)); err != nil {
+		t.Fatal(err)
+	}
+	var next corev1.Pod
+	check.Eventually(t, 2*time.Minute, "a new operator pod", func() (bool, string) {
+		next = operatorPod(t)
+		return next.UID != old.UID && podReady(next), next.Name
+	})
+	metrics := bed.OperatorMetrics(t.Context(), next)
+	check.Eventually(t, 2*time.Minute, "the new operator to hold the lease and handshake with the example", func() (bool, string) {
+		m, err := metrics()
+		if err != nil {
+			return false, err.Error()
+		}
+		return m["mcp_operator_handshake_duration_seconds_count"] >= 1, "no handshake yet"
+	})
+	m, err := metrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if writes := m["mcp_operator_object_writes_total"]; writes != 0 {
+		t.Errorf("the new operator made %v writes to a healthy server's objects, want 0", writes)
+	}
+	after := server(t, exampleNamespace, exampleName)
+	if after.ResourceVersion != before.ResourceVersion {
+		t.Errorf("the MCPServer was rewritten (resourceVersion %s -> %s): status %+v", before.ResourceVersion, after.ResourceVersion, after.Status)
+	}
+	afterDeployment := &appsv1.Deployment{}
+	if err := bed.Cluster.Client.Get(ctx, client.ObjectKeyFromObject(deployment), afterDeployment); err != nil {
+		t.Fatal(err)
+	}
+	if afterDeployment.Generation != deployment.Generation {
+		t.Errorf("the Deployment's spec changed (generation %d -> %d)", deployment.Generation, afterDeployment.Generation)
+	}
+	waitReady(t, exampleNamespace, exampleName, metav1.ConditionTrue, "", time.Minute)
+}
+
+// operatorPod returns the operator's newest pod that is not being deleted.
+func operatorPod(t *testing.T) corev1.Pod {
+	t.Helper()
+	pods := &corev1.PodList{}
+	if err := bed.Cluster.Client.List(context.Background(), pods, client.InNamespace(nodebed.OperatorNamespace),
+		client.MatchingLabels{"control-plane": "controller-manager"}); err != nil {
+		t.Fatal(err)
+	}
+	var newest corev1.Pod
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp == nil && p.CreationTimestamp.After(newest.CreationTimestamp.Time) {
+			newest = p
+		}
+	}
+	return newest
+}
+
+func podReady(p corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
