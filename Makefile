@@ -67,8 +67,12 @@ fmt-check: ## Fail when a Go file is not gofmt-formatted.
 control-plane: ## Build the test control plane (kube-apiserver, etcd, ...) once; about 10 minutes the first time.
 	hack/control-plane.sh
 
+.PHONY: node
+node: control-plane ## Build the real node (kubelet, kube-proxy, containerd, runc, CoreDNS; Debian's CNI plugins and iptables) once; needs root.
+	hack/control-plane.sh node
+
 .PHONY: test
-test: control-plane controller-gen opm browser web-assets fmt-check vet ## Run every test, on a real API server (builds what it needs first).
+test: control-plane node controller-gen opm browser web-assets fmt-check vet ## Run every test, on a real API server and a real node (builds what it needs first).
 	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) OPM=$(OPM) go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
@@ -108,9 +112,11 @@ deploy: ## Deploy the operator (image IMG) into the cluster of your kubeconfig.
 undeploy: ## Remove the operator from the cluster.
 	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found -f -
 
+# NODE: where the demo's pods run: kwok (simulated nodes, no root needed) or real (containers; needs root).
+NODE ?= kwok
 .PHONY: demo
-demo: control-plane ## Start a local control plane, run the operator and the customer's example until Ctrl-C.
-	env $(TEST_ENV) go run ./hack/demo
+demo: control-plane $(if $(filter real,$(NODE)),node) ## Start a local control plane, run the operator and the customer's example until Ctrl-C (NODE=real: in containers).
+	env $(TEST_ENV) go run ./hack/demo --node=$(NODE)
 
 # BENCH_N: how many MCPServers to measure; BENCH_ARGS: more hack/bench flags (see go run ./hack/bench -h).
 BENCH_N ?= 100,1000,5000

@@ -142,10 +142,6 @@ install_debian_node_packages() {
   [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   command -v iptables >/dev/null || missing+=(iptables)
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" != 0 ]; then
-    log "the real node needs Debian packages ${missing[*]}; install them as root"
-    return 1
-  fi
   log "installing Debian packages ${missing[*]}"
   run_logged apt-get install -y --no-install-recommends "${missing[@]}" ||
     { run_logged apt-get update && run_logged apt-get install -y --no-install-recommends "${missing[@]}"; }
@@ -185,6 +181,10 @@ build_runc() {
 }
 
 build_node() {
+  if [ "$(id -u)" != 0 ]; then
+    log "not building the real node: it needs root (its suite and make demo NODE=real say so and skip)"
+    return 0
+  fi
   install_debian_node_packages
   build_runc
   build_kubernetes_commands "$node_dir" kubelet kube-proxy

@@ -45,10 +45,21 @@ var serverKey = types.NamespacedName{Namespace: "default", Name: "openshift-mcp-
 
 func main() {
 	once := flag.Bool("exit-when-ready", false, "Exit as soon as the example is Ready, instead of waiting for Ctrl-C (for tests).")
+	node := flag.String("node", "kwok", "Where pods run: kwok (simulated nodes, no root needed) or real "+
+		"(a real node: kubelet, containerd, runc; needs root), where the operator and the example run in containers.")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *once); err != nil {
+	var err error
+	switch *node {
+	case "kwok":
+		err = run(ctx, *once)
+	case "real":
+		err = runOnRealNode(ctx, *once)
+	default:
+		err = fmt.Errorf("--node=%q: want kwok or real", *node)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -115,7 +126,7 @@ func run(ctx context.Context, once bool) error {
 	if err := applyExample(ctx, cluster, filepath.Join(root, example)); err != nil {
 		return err
 	}
-	if err := waitForReady(ctx, cluster, operator); err != nil {
+	if err := waitForReady(ctx, cluster, operatorAlive(operator)); err != nil {
 		return err
 	}
 
@@ -127,23 +138,11 @@ func run(ctx context.Context, once bool) error {
 	fmt.Printf("\n$ kubectl get mcpservers -A -o wide\n%s\n", out)
 	printHowToConnect(cluster.Kubeconfig, kubectl, sampleAddr)
 
-	catalogURL := fmt.Sprintf("http://127.0.0.1:%d/", localcluster.FreePort())
-	say("Starting the MCP catalog page, acting with the local kubeconfig's identity (loopback only)")
-	catalogPage, err := localcluster.StartProcess(dir, "mcp-catalog", nil, filepath.Join(binDir, "mcp-catalog"),
-		"--kubeconfig="+cluster.Kubeconfig, "--local", "--listen="+strings.TrimSuffix(strings.TrimPrefix(catalogURL, "http://"), "/"))
+	stopCatalog, err := showCatalog(ctx, dir, filepath.Join(binDir, "mcp-catalog"), cluster.Kubeconfig)
 	if err != nil {
 		return err
 	}
-	defer catalogPage.Stop(5 * time.Second)
-	status, err := waitForCatalog(ctx, catalogURL, catalogPage)
-	if err != nil {
-		return err
-	}
-	fmt.Printf(`The MCP catalog: %s
-    Browse the catalog, open a server's details, deploy it from the form, and watch it on the
-    Deployments tab, which shows %s/%s as %s.
-
-`, catalogURL, serverKey.Namespace, serverKey.Name, status)
+	defer stopCatalog()
 	if once {
 		return nil
 	}
@@ -151,6 +150,30 @@ func run(ctx context.Context, once bool) error {
 	<-ctx.Done()
 	fmt.Println()
 	return nil
+}
+
+// showCatalog starts the MCP catalog page on loopback, acting with the kubeconfig's identity,
+// waits until it lists the example and prints its URL; the function it returns stops it.
+func showCatalog(ctx context.Context, dir, binary, kubeconfig string) (func(), error) {
+	catalogURL := fmt.Sprintf("http://127.0.0.1:%d/", localcluster.FreePort())
+	say("Starting the MCP catalog page, acting with the local kubeconfig's identity (loopback only)")
+	catalogPage, err := localcluster.StartProcess(dir, "mcp-catalog", nil, binary,
+		"--kubeconfig="+kubeconfig, "--local", "--listen="+strings.TrimSuffix(strings.TrimPrefix(catalogURL, "http://"), "/"))
+	if err != nil {
+		return nil, err
+	}
+	stop := func() { catalogPage.Stop(5 * time.Second) }
+	status, err := waitForCatalog(ctx, catalogURL, catalogPage)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	fmt.Printf(`The MCP catalog: %s
+    Browse the catalog, open a server's details, deploy it from the form, and watch it on the
+    Deployments tab, which shows %s/%s as %s.
+
+`, catalogURL, serverKey.Namespace, serverKey.Name, status)
+	return stop, nil
 }
 
 // waitForCatalog waits until the catalog page answers and lists the example, and returns the
@@ -241,8 +264,19 @@ func applyExample(ctx context.Context, cluster *localcluster.Cluster, path strin
 	return nil
 }
 
-// waitForReady prints the MCPServer's Ready condition as it changes, until it is True.
-func waitForReady(ctx context.Context, cluster *localcluster.Cluster, operator *localcluster.Process) error {
+// operatorAlive fails once the operator's process has exited, with its log.
+func operatorAlive(operator *localcluster.Process) func() error {
+	return func() error {
+		if exited, err := operator.Exited(); exited {
+			return fmt.Errorf("the operator exited (%v):\n%s", err, operator.Tail(30))
+		}
+		return nil
+	}
+}
+
+// waitForReady prints the MCPServer's Ready condition as it changes, until it is True; alive
+// reports an operator that has gone.
+func waitForReady(ctx context.Context, cluster *localcluster.Cluster, alive func() error) error {
 	deadline := time.After(3 * time.Minute)
 	var last string
 	for {
@@ -258,8 +292,8 @@ func waitForReady(ctx context.Context, cluster *localcluster.Cluster, operator *
 				}
 			}
 		}
-		if exited, err := operator.Exited(); exited {
-			return fmt.Errorf("the operator exited (%v):\n%s", err, operator.Tail(30))
+		if err := alive(); err != nil {
+			return err
 		}
 		if err := cluster.Healthy(); err != nil {
 			return err
@@ -268,7 +302,7 @@ func waitForReady(ctx context.Context, cluster *localcluster.Cluster, operator *
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-deadline:
-			return fmt.Errorf("the example was not Ready after 3 minutes; operator log:\n%s", operator.Tail(30))
+			return fmt.Errorf("the example was not Ready after 3 minutes (%s)", last)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}

@@ -122,9 +122,26 @@ func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus, verd
 	case h.Result == nil:
 		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
 			fmt.Sprintf("%s; verifying the MCP endpoint %s", replicaSummary(w), obs.Address)
+	case settling(h, wasReady, verdict):
+		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
+			fmt.Sprintf("%s; verifying the MCP endpoint %s: attempt %d failed (%s), retrying", replicaSummary(w), obs.Address, h.Failures, h.Result.Message)
 	default:
 		return handshakeVerdict(w, h)
 	}
+}
+
+// settlingFailures is how many failed handshakes a server that was never verified at its
+// endpoint gets before it is MCPEndpointUnavailable. A pod is available before the Service
+// routes to it (EndpointSlices and kube-proxy follow readiness within about a second), so the
+// first handshake of a new server can meet "connection refused" from a Service that works a
+// moment later; that is no failure to warn anyone about.
+const settlingFailures = 3
+
+// settling: the handshake failed, but fewer than settlingFailures times, on a server that was
+// not Ready and has no earlier verdict at this endpoint.
+func settling(h Handshake, wasReady metav1.ConditionStatus, verdict *metav1.Condition) bool {
+	return h.Result.Outcome == mcpprobe.OutcomeFailed && h.Failures < settlingFailures &&
+		wasReady != metav1.ConditionTrue && verdict == nil
 }
 
 // handshakeVerdicts are the Ready reasons a handshake decides, by outcome: what a new operator

@@ -252,6 +252,9 @@ func TestEveryHandshakeOutcomeHasAVerdictThatIsKept(t *testing.T) {
 		known := obs
 		known.Handshake = status.Handshake{Result: &mcpprobe.Result{Outcome: outcome, Message: "m",
 			Server: mcpprobe.ServerInfo{Name: "s", ProtocolVersion: "2025-11-25"}}}
+		if outcome == mcpprobe.OutcomeFailed {
+			known.Handshake.Failures = 3 // past the settling attempts of a new server
+		}
 		verdict := status.Compute(mcpv1alpha1.MCPServerStatus{}, known, t0)
 		c := meta.FindStatusCondition(verdict.Conditions, mcpv1alpha1.ConditionReady)
 		if c.Reason == mcpv1alpha1.ReasonInitializing {
@@ -269,5 +272,37 @@ func TestEveryHandshakeOutcomeHasAVerdictThatIsKept(t *testing.T) {
 		if restarted.Reason != c.Reason {
 			t.Errorf("outcome %s: a new process reports %s before its first handshake, want %s", outcome, restarted.Reason, c.Reason)
 		}
+	}
+}
+
+// TestANewServerSettlesBeforeItIsUnavailable: the first handshakes of a server never verified
+// at its endpoint may meet a Service that does not route to its pods yet; two failures keep it
+// Initializing (saying what failed), the third makes it MCPEndpointUnavailable. A server that
+// was Ready, or had a verdict at that endpoint, is unavailable at its first failure.
+func TestANewServerSettlesBeforeItIsUnavailable(t *testing.T) {
+	obs := status.Observation{Generation: 1, Address: "http://a", DeploymentName: "a", ServiceName: "a", Workload: available(1)}
+	failed := func(n int32) status.Observation {
+		o := obs
+		o.Handshake = status.Handshake{Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Message: "connection refused"}, Failures: n}
+		return o
+	}
+	ready := func(s mcpv1alpha1.MCPServerStatus) metav1.Condition {
+		return *meta.FindStatusCondition(s.Conditions, mcpv1alpha1.ConditionReady)
+	}
+	fresh := mcpv1alpha1.MCPServerStatus{}
+	for n, want := range map[int32]string{1: mcpv1alpha1.ReasonInitializing, 2: mcpv1alpha1.ReasonInitializing, 3: mcpv1alpha1.ReasonMCPEndpointUnavailable} {
+		c := ready(status.Compute(fresh, failed(n), t0))
+		if c.Reason != want {
+			t.Errorf("a new server after %d failures: Ready %s %s (%s), want %s", n, c.Status, c.Reason, c.Message, want)
+		}
+		if !strings.Contains(c.Message, "connection refused") {
+			t.Errorf("after %d failures the message %q does not say what failed", n, c.Message)
+		}
+	}
+	ok := obs
+	ok.Handshake = status.Handshake{Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Server: mcpprobe.ServerInfo{Name: "s"}}}
+	wasReady := status.Compute(fresh, ok, t0)
+	if c := ready(status.Compute(wasReady, failed(1), t1)); c.Reason != mcpv1alpha1.ReasonMCPEndpointUnavailable {
+		t.Errorf("a Ready server after its first failure: %s %s, want MCPEndpointUnavailable", c.Status, c.Reason)
 	}
 }

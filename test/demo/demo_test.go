@@ -8,11 +8,13 @@ package demo
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
@@ -34,6 +36,39 @@ func TestDemoShowsTheExampleReady(t *testing.T) {
 		"The MCP catalog: http://127.0.0.1:",
 		"which shows default/openshift-mcp-server as Available.",
 		"Stopping the control plane",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the demo's output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestDemoOnTheRealNode: `make demo NODE=real` runs the operator from its image and the
+// customer's example with the real kubernetes-mcp-server, in containers, and says so.
+func TestDemoOnTheRealNode(t *testing.T) {
+	if why := localcluster.RealNodeUnsupported(); why != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and this machine cannot run the real node: %s", why)
+		}
+		t.Skip(why)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "run", "./hack/demo", "--node=real", "--exit-when-ready")
+	cmd.Dir = testenv.RepoRoot()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the demo failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"Installing the operator: kubectl apply --server-side -f dist/install.yaml",
+		"Applying config/samples/openshift-mcp-server.yaml, unchanged",
+		`Ready=True (Available): 1 of 1 replicas available; MCP server "kubernetes-mcp-server`,
+		"$ kubectl get mcpservers -A -o wide",
+		"http://openshift-mcp-server.default.svc.cluster.local:8080/mcp",
+		"export KUBECONFIG=",
+		"which shows default/openshift-mcp-server as Available.",
+		"Stopping the real node",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the demo's output lacks %q:\n%s", want, out)

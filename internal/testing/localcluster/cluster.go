@@ -106,7 +106,7 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	var node *RealNode
 	if o.RealNode != nil {
 		var err error
-		if node, err = prepareRealNode(); err != nil {
+		if node, err = prepareRealNode(ctx); err != nil {
 			return nil, err
 		}
 		if envOptions.Serving, err = realNodeAPIServer(o.Dir, apiServerArgs); err != nil {

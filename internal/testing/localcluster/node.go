@@ -56,6 +56,7 @@ var realNodeBinaries = []string{"TEST_ASSET_KUBELET", "TEST_ASSET_KUBE_PROXY", "
 // RealNodeUnsupported says why this machine cannot run the real node, or "" when it can: it
 // needs root, the node's binaries, runc, the CNI plugins, iptables and overlayfs.
 func RealNodeUnsupported() string {
+	_ = testenv.LocateBinaries() // fills in TEST_ASSET_* for a plain go test
 	if os.Geteuid() != 0 {
 		return "the real node needs root (kubelet, containerd, network namespaces and iptables)"
 	}
@@ -84,17 +85,13 @@ const cniBinDir = "/usr/lib/cni"
 
 // prepareRealNode claims the machine's one real node, removes what an earlier, killed run left,
 // and makes the bridge, so that the API server can be advertised on it.
-func prepareRealNode() (*RealNode, error) {
+func prepareRealNode(ctx context.Context) (*RealNode, error) {
 	if why := RealNodeUnsupported(); why != "" {
 		return nil, errors.New(why)
 	}
-	lock, err := os.OpenFile(nodeRun+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	lock, err := lockRealNode(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = lock.Close()
-		return nil, fmt.Errorf("another real node runs on this machine (%s is locked)", lock.Name())
 	}
 	n := &RealNode{Name: RealNodeName, IP: RealNodeIP, ContainerdState: filepath.Join(nodeRun, "containerd-state"),
 		kubeProxy: os.Getenv("TEST_ASSET_KUBE_PROXY"), lock: lock}
@@ -107,6 +104,23 @@ func prepareRealNode() (*RealNode, error) {
 		return nil, err
 	}
 	return n, nil
+}
+
+// lockRealNode claims the machine's one real node, waiting while another suite or demo holds
+// it (go test runs packages side by side).
+func lockRealNode(ctx context.Context) (*os.File, error) {
+	lock, err := os.OpenFile(nodeRun+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	err = wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, 20*time.Minute, true, func(context.Context) (bool, error) {
+		return syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil, nil
+	})
+	if err != nil {
+		_ = lock.Close()
+		return nil, fmt.Errorf("another real node runs on this machine (%s stays locked): %w", lock.Name(), err)
+	}
+	return lock, nil
 }
 
 func (n *RealNode) setUpNetwork() error {

@@ -107,7 +107,7 @@ func Scheme() *k8sruntime.Scheme {
 
 // Start runs etcd and kube-apiserver with the project's CRDs installed.
 func Start(opts Options) (*Env, error) {
-	if err := locateBinaries(); err != nil {
+	if err := LocateBinaries(); err != nil {
 		return nil, err
 	}
 	scheme := Scheme()
@@ -168,10 +168,10 @@ func GVK() schema.GroupVersionKind {
 	return mcpv1alpha1.GroupVersion.WithKind("MCPServer")
 }
 
-// locateBinaries sets envtest's TEST_ASSET_* variables from the control-plane cache when the
+// LocateBinaries sets envtest's TEST_ASSET_* variables from the control-plane cache when the
 // caller (normally `make test`) has not set them, and fails with a clear way out when the
 // binaries were never built.
-func locateBinaries() error {
+func LocateBinaries() error {
 	out, err := exec.Command(filepath.Join(RepoRoot(), "hack", "control-plane.sh"), "print-env").Output()
 	if err != nil {
 		return fmt.Errorf("asking hack/control-plane.sh where the binaries are: %w", err)
