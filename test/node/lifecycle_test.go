@@ -210,4 +210,3 @@ func podReady(p corev1.Pod) bool {
 	}
 	return false
 }
-

@@ -47,6 +47,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "starting the test bed:", err)
 		return 1
 	}
+	bed.StopOnSignal()
 	code := 1
 	defer func() {
 		if err := bed.Stop(); err != nil {

@@ -46,7 +46,7 @@ type RealNode struct {
 	kubeProxy string
 	// logDir is the cluster's folder, where the pods' logs are kept when the node stops.
 	logDir string
-	lock      *os.File
+	lock   *os.File
 }
 
 // realNodeBinaries are the node's programs, from `hack/control-plane.sh node`.

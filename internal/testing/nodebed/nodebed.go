@@ -13,7 +13,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"sync"
+	"syscall"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -50,7 +53,9 @@ type Bed struct {
 	// customer's example.
 	OperatorImage, ExampleImage string
 
-	dir string
+	dir      string
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // Start builds and serves the images, then starts the cluster with its real node.
@@ -218,12 +223,28 @@ func (b *Bed) podStates(ctx context.Context, namespace string, selector map[stri
 	return out
 }
 
-// Stop stops the cluster (and with it the node, removing all it made) and the registry.
+// Stop stops the cluster (and with it the node, removing all it made) and the registry. It is
+// safe to call more than once, and from a signal handler while a test runs.
 func (b *Bed) Stop() error {
-	var err error
-	if b.Cluster != nil {
-		err = b.Cluster.Stop()
-	}
-	_ = b.Registry.Stop()
-	return err
+	b.stopOnce.Do(func() {
+		if b.Cluster != nil {
+			b.stopErr = b.Cluster.Stop()
+		}
+		_ = b.Registry.Stop()
+	})
+	return b.stopErr
+}
+
+// StopOnSignal stops the bed when the process gets SIGINT or SIGTERM (Ctrl-C), then exits, so
+// that an interrupted run leaves nothing behind. A process killed outright (SIGKILL, go test's
+// -timeout panic) leaves what the next bed's start removes.
+func (b *Bed) StopOnSignal() {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		fmt.Fprintf(os.Stderr, "%s: stopping the test bed\n", sig)
+		_ = b.Stop()
+		os.Exit(1)
+	}()
 }
