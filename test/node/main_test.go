@@ -54,6 +54,10 @@ func run(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "stopping the test bed:", err)
 			code = 1
 		}
+		if left := localcluster.RealNodeLeftovers(); len(left) > 0 {
+			fmt.Fprintln(os.Stderr, "the real node left behind:", left)
+			code = 1
+		}
 		if code == 0 {
 			_ = os.RemoveAll(dir)
 		} else {

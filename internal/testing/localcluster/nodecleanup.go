@@ -297,3 +297,37 @@ func readSysctl(key string) (string, error) {
 func writeSysctl(key, value string) error {
 	return os.WriteFile(filepath.Join("/proc/sys", key), []byte(value), 0o644)
 }
+
+// RealNodeLeftovers lists what a stopped real node left on the machine (processes, mounts,
+// the bridge, iptables chains, cgroups, folders, changed sysctls); empty when it cleaned up.
+func RealNodeLeftovers() []string {
+	var left []string
+	if pids := nodeProcesses(); len(pids) > 0 {
+		left = append(left, fmt.Sprintf("processes %v", pids))
+	}
+	raw, _ := os.ReadFile("/proc/self/mountinfo")
+	for _, line := range strings.Split(string(raw), "\n") {
+		if fields := strings.Fields(line); len(fields) > 4 && (strings.HasPrefix(fields[4], nodeRun) || strings.HasPrefix(fields[4], nodeData)) {
+			left = append(left, "mount "+fields[4])
+		}
+	}
+	if exec.Command("ip", "link", "show", bridgeName).Run() == nil {
+		left = append(left, "bridge "+bridgeName)
+	}
+	for _, ipt := range []string{"iptables", "ip6tables"} {
+		for _, table := range []string{"filter", "nat", "mangle"} {
+			out, _ := exec.Command(ipt, "-w", "-t", table, "-S").Output()
+			for _, line := range strings.Split(string(out), "\n") {
+				if fields := strings.Fields(line); len(fields) > 1 && fields[0] == "-N" && ours(fields[1]) {
+					left = append(left, fmt.Sprintf("%s chain %s/%s", ipt, table, fields[1]))
+				}
+			}
+		}
+	}
+	for _, dir := range append(cgroupDirs(), nodeRun, nodeData, sysctlsFile) {
+		if _, err := os.Stat(dir); err == nil {
+			left = append(left, dir)
+		}
+	}
+	return left
+}
