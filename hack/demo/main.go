@@ -138,7 +138,12 @@ func run(ctx context.Context, once bool) error {
 	fmt.Printf("\n$ kubectl get mcpservers -A -o wide\n%s\n", out)
 	printHowToConnect(cluster.Kubeconfig, kubectl, sampleAddr)
 
-	stopCatalog, err := showCatalog(ctx, dir, filepath.Join(binDir, "mcp-catalog"), cluster.Kubeconfig)
+	return showCatalogUntilDone(ctx, dir, filepath.Join(binDir, "mcp-catalog"), cluster.Kubeconfig, once)
+}
+
+// showCatalogUntilDone shows the catalog page, then, unless once, runs until Ctrl-C.
+func showCatalogUntilDone(ctx context.Context, dir, catalogBinary, kubeconfig string, once bool) error {
+	stopCatalog, err := showCatalog(ctx, dir, catalogBinary, kubeconfig)
 	if err != nil {
 		return err
 	}

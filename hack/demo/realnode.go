@@ -70,18 +70,7 @@ func runOnRealNode(ctx context.Context, once bool) error {
 	}
 	printHowToConnectOnRealNode(bed.Cluster.Kubeconfig, kubectl, svc.Spec.ClusterIP)
 
-	stopCatalog, err := showCatalog(ctx, dir, filepath.Join(dir, "image-bin", "mcp-catalog"), bed.Cluster.Kubeconfig)
-	if err != nil {
-		return err
-	}
-	defer stopCatalog()
-	if once {
-		return nil
-	}
-	say("Running. Press Ctrl-C to stop everything.")
-	<-ctx.Done()
-	fmt.Println()
-	return nil
+	return showCatalogUntilDone(ctx, dir, filepath.Join(dir, "image-bin", "mcp-catalog"), bed.Cluster.Kubeconfig, once)
 }
 
 // runKubectl runs the bundled kubectl in the repository against the kubeconfig, showing its output.

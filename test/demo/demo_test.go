@@ -19,15 +19,8 @@ import (
 )
 
 func TestDemoShowsTheExampleReady(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "run", "./hack/demo", "--exit-when-ready")
-	cmd.Dir = testenv.RepoRoot()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("the demo failed: %v\n%s", err, out)
-	}
-	for _, want := range []string{
+	out := runDemo(t, 5*time.Minute)
+	requireLines(t, out, []string{
 		"Applying config/samples/openshift-mcp-server.yaml, unchanged",
 		"Ready=True (Available)",
 		"$ kubectl get mcpservers -A -o wide",
@@ -36,9 +29,29 @@ func TestDemoShowsTheExampleReady(t *testing.T) {
 		"The MCP catalog: http://127.0.0.1:",
 		"which shows default/openshift-mcp-server as Available.",
 		"Stopping the control plane",
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("the demo's output lacks %q:\n%s", want, out)
+	})
+}
+
+// runDemo runs the demo as `make demo` does, until the example is Ready, and returns its output.
+func runDemo(t *testing.T, timeout time.Duration, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", append([]string{"run", "./hack/demo", "--exit-when-ready"}, args...)...)
+	cmd.Dir = testenv.RepoRoot()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the demo failed: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// requireLines fails unless the demo's output holds every one of want.
+func requireLines(t *testing.T, out string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("the demo's output lacks %q:\n%s", w, out)
 		}
 	}
 }
@@ -52,15 +65,8 @@ func TestDemoOnTheRealNode(t *testing.T) {
 		}
 		t.Skip(why)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "run", "./hack/demo", "--node=real", "--exit-when-ready")
-	cmd.Dir = testenv.RepoRoot()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("the demo failed: %v\n%s", err, out)
-	}
-	for _, want := range []string{
+	out := runDemo(t, 15*time.Minute, "--node=real")
+	requireLines(t, out, []string{
 		"Installing the operator: kubectl apply --server-side -f dist/install.yaml",
 		"Applying config/samples/openshift-mcp-server.yaml, unchanged",
 		`Ready=True (Available): 1 of 1 replicas available; MCP server "kubernetes-mcp-server`,
@@ -69,9 +75,5 @@ func TestDemoOnTheRealNode(t *testing.T) {
 		"export KUBECONFIG=",
 		"which shows default/openshift-mcp-server as Available.",
 		"Stopping the real node",
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("the demo's output lacks %q:\n%s", want, out)
-		}
-	}
+	})
 }

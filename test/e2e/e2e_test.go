@@ -240,18 +240,8 @@ func ownedReplicaSets(t *testing.T, ns, deployment string) []appsv1.ReplicaSet {
 	return out
 }
 
-// runningPods lists the Running, Ready pods of an MCPServer.
+// runningPods lists the Running pods of an MCPServer.
 func runningPods(t *testing.T, ns, server string) []corev1.Pod {
 	t.Helper()
-	list := &corev1.PodList{}
-	if err := k8s.List(context.Background(), list, client.InNamespace(ns), client.MatchingLabels{"mcp-server": server}); err != nil {
-		t.Fatal(err)
-	}
-	var out []corev1.Pod
-	for _, p := range list.Items {
-		if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
-			out = append(out, p)
-		}
-	}
-	return out
+	return check.RunningPods(t, k8s, ns, server)
 }

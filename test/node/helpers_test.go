@@ -19,7 +19,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -82,18 +81,7 @@ func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStat
 // serverPods lists the running pods of an MCPServer.
 func serverPods(t *testing.T, namespace, name string) []corev1.Pod {
 	t.Helper()
-	pods := &corev1.PodList{}
-	if err := bed.Cluster.Client.List(context.Background(), pods, client.InNamespace(namespace),
-		client.MatchingLabels{render.SelectorLabel: name}); err != nil {
-		t.Fatal(err)
-	}
-	var running []corev1.Pod
-	for _, p := range pods.Items {
-		if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
-			running = append(running, p)
-		}
-	}
-	return running
+	return check.RunningPods(t, bed.Cluster.Client, namespace, name)
 }
 
 // procStatus reads the fields of /proc/<pid>/status of a container's process.

@@ -15,7 +15,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
@@ -64,4 +66,20 @@ func CheckRestricted(t testing.TB, pod corev1.PodSpec) {
 			t.Errorf("container %s security context %+v", c.Name, sc)
 		}
 	}
+}
+
+// RunningPods lists the Running pods of an MCPServer that are not being deleted.
+func RunningPods(t testing.TB, c client.Client, namespace, server string) []corev1.Pod {
+	t.Helper()
+	list := &corev1.PodList{}
+	if err := c.List(context.Background(), list, client.InNamespace(namespace), client.MatchingLabels{render.SelectorLabel: server}); err != nil {
+		t.Fatal(err)
+	}
+	var out []corev1.Pod
+	for _, p := range list.Items {
+		if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
