@@ -189,13 +189,15 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	return result, err
 }
 
-// validate checks the MCPServer's name and the ConfigMaps and Secrets it references.
+// validate checks the MCPServer's name, its network spec and the ConfigMaps and Secrets it
+// references.
 func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1alpha1.MCPServer) (referenceCheck, error) {
 	check, err := r.refs.checkReferences(ctx, server)
 	if err != nil {
 		return check, err
 	}
-	check.problems = append(nameProblems(server.Name), check.problems...)
+	problems := append(nameProblems(server.Name), server.Spec.Network.Problems()...)
+	check.problems = append(problems, check.problems...)
 	return check, nil
 }
 

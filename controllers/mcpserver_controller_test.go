@@ -655,3 +655,42 @@ func TestSpecTheClusterRejectsIsReported(t *testing.T) {
 	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
 	waitForDeployment(t, key(s))
 }
+
+// TestBadNetworkCIDRIsNotAccepted: what the CRD cannot check in spec.network (a CIDR that does
+// not parse, an exception outside its CIDR) gives Accepted=False with the field path and a
+// Warning event, and nothing is rolled out; the fixed spec converges, with the peers in the
+// server's NetworkPolicy.
+func TestBadNetworkCIDRIsNotAccepted(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "bad-cidr", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Network = &mcpv1alpha1.NetworkConfig{EgressTo: []networkingv1.NetworkPolicyPeer{
+			{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/33"}},
+			{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8", Except: []string{"192.168.0.0/16"}}},
+		}}
+	})
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	for _, want := range []string{`network.egressTo[0].ipBlock.cidr: "10.0.0.0/33" is not a CIDR`,
+		"network.egressTo[1].ipBlock.except[0]: 192.168.0.0/16 does not lie within the cidr 10.0.0.0/8"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("Accepted message %q does not say %q", msg, want)
+		}
+	}
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonInvalid, "network.egressTo[0].ipBlock.cidr")
+	requireAbsent(t, &appsv1.Deployment{}, key(s))
+
+	current := getServer(t, key(s))
+	patch := client.MergeFrom(current.DeepCopy())
+	current.Spec.Network.EgressTo = []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8", Except: []string{"10.1.0.0/16"}}}}
+	if err := k8s.Patch(context.Background(), current, patch); err != nil {
+		t.Fatal(err)
+	}
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	np := &networkingv1.NetworkPolicy{}
+	check.Eventually(t, timeout, "the NetworkPolicy with the egress peer", func() (bool, string) {
+		if err := k8s.Get(context.Background(), key(s), np); err != nil {
+			return false, err.Error()
+		}
+		return len(np.Spec.Egress) == 2 && len(np.Spec.Egress[1].To) == 1 && np.Spec.Egress[1].To[0].IPBlock != nil, fmt.Sprint(np.Spec.Egress)
+	})
+}

@@ -5,6 +5,7 @@ package v1alpha1
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -52,6 +53,63 @@ type MCPServerSpec struct {
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Expose"
 	Expose *ExposeConfig `json:"expose,omitempty"`
+
+	// Network restricts who may reach the server and where it may connect, through the
+	// NetworkPolicy the operator renders for it. Unset, the server takes traffic on its port from
+	// anywhere (unless the operator runs with a restricted default posture) and may connect
+	// anywhere. Only a network plugin that enforces NetworkPolicies makes this effective.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Network"
+	Network *NetworkConfig `json:"network,omitempty"`
+}
+
+// NetworkConfig shapes the server's NetworkPolicy. Peers and ports are Kubernetes'
+// NetworkPolicyPeer and NetworkPolicyPort. What a CEL rule can check is refused at admission,
+// with the item's field path; CIDRs (which Kubernetes parses more leniently than CEL's cidr())
+// and port names (a regex on an int-or-string exceeds the CEL cost budget) are checked by the
+// operator and reported in Accepted=False.
+type NetworkConfig struct {
+	// IngressFrom are the peers allowed to reach the server's port. Empty: any source (under
+	// the operator's default posture). Once set, include the operator itself (its namespace
+	// and pods) or the server is never verified.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:XValidation:rule="has(self.podSelector) || has(self.namespaceSelector) || has(self.ipBlock)",message="must specify at least one of podSelector, namespaceSelector, or ipBlock"
+	// +kubebuilder:validation:items:XValidation:rule="!has(self.ipBlock) || (!has(self.podSelector) && !has(self.namespaceSelector))",message="ipBlock cannot be combined with podSelector or namespaceSelector"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Ingress From",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
+	IngressFrom []networkingv1.NetworkPolicyPeer `json:"ingressFrom,omitempty"`
+
+	// EgressTo are the peers the server may connect to. With EgressTo or EgressPorts set, the
+	// server may connect only to DNS (see DNSEgressPeer) and to these peers on these ports.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:XValidation:rule="has(self.podSelector) || has(self.namespaceSelector) || has(self.ipBlock)",message="must specify at least one of podSelector, namespaceSelector, or ipBlock"
+	// +kubebuilder:validation:items:XValidation:rule="!has(self.ipBlock) || (!has(self.podSelector) && !has(self.namespaceSelector))",message="ipBlock cannot be combined with podSelector or namespaceSelector"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Egress To",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
+	EgressTo []networkingv1.NetworkPolicyPeer `json:"egressTo,omitempty"`
+
+	// EgressPorts are the ports the server may connect to on EgressTo's peers (any peer when
+	// EgressTo is empty). Empty: every port.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:XValidation:rule="!has(self.protocol) || self.protocol in ['TCP', 'UDP', 'SCTP']",message="protocol must be TCP, UDP or SCTP"
+	// +kubebuilder:validation:items:XValidation:rule="!has(self.port) || type(self.port) != int || (self.port >= 1 && self.port <= 65535)",message="port must be between 1 and 65535"
+	// +kubebuilder:validation:items:XValidation:rule="!has(self.endPort) || (has(self.port) && type(self.port) == int)",message="endPort needs a numeric port"
+	// +kubebuilder:validation:items:XValidation:rule="!has(self.endPort) || !has(self.port) || type(self.port) != int || (self.endPort >= int(self.port) && self.endPort <= 65535)",message="endPort must be at least port and at most 65535"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Egress Ports",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
+	EgressPorts []networkingv1.NetworkPolicyPort `json:"egressPorts,omitempty"`
+
+	// DNSEgressPeer is where the server may send DNS queries (port 53, UDP and TCP) once
+	// egress is restricted; unset, any destination. It takes effect only when EgressTo or
+	// EgressPorts is set.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="has(self.podSelector) || has(self.namespaceSelector) || has(self.ipBlock)",message="must specify at least one of podSelector, namespaceSelector, or ipBlock"
+	// +kubebuilder:validation:XValidation:rule="!has(self.ipBlock) || (!has(self.podSelector) && !has(self.namespaceSelector))",message="ipBlock cannot be combined with podSelector or namespaceSelector"
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="DNS Egress Peer",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:advanced"}
+	DNSEgressPeer *networkingv1.NetworkPolicyPeer `json:"dnsEgressPeer,omitempty"`
 }
 
 // ExposeConfig says how the server is reached from outside the cluster.

@@ -347,6 +347,38 @@ func TestMCPServerValidation(t *testing.T) {
 			patch:  `{runtime: {security: {serviceAccountName: -viewer}}}`,
 			reject: []rejection{{"spec.runtime.security.serviceAccountName", "serviceAccountName must be a DNS-1123 subdomain"}},
 		},
+		// spec.network: what CEL checks is refused at admission with the item's path.
+		"network with every field (upstream's shape)": {
+			patch: `{network: {ingressFrom: [{namespaceSelector: {matchLabels: {team: a}}, podSelector: {}}], egressTo: [{ipBlock: {cidr: 10.0.0.1/8, except: [10.1.0.0/16]}}], egressPorts: [{protocol: TCP, port: 443, endPort: 8443}, {port: https}], dnsEgressPeer: {namespaceSelector: {}}}}`,
+		},
+		"network peer with nothing": {
+			patch:  `{network: {egressTo: [{namespaceSelector: {}}, {}]}}`,
+			reject: []rejection{{"spec.network.egressTo[1]", "must specify at least one of podSelector, namespaceSelector, or ipBlock"}},
+		},
+		"network ingress peer with ipBlock and a selector": {
+			patch:  `{network: {ingressFrom: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}}`,
+			reject: []rejection{{"spec.network.ingressFrom[0]", "ipBlock cannot be combined with podSelector or namespaceSelector"}},
+		},
+		"network DNS peer with nothing": {
+			patch:  `{network: {egressPorts: [{port: 443}], dnsEgressPeer: {}}}`,
+			reject: []rejection{{"spec.network.dnsEgressPeer", "must specify at least one of podSelector, namespaceSelector, or ipBlock"}},
+		},
+		"network port protocol": {
+			patch:  `{network: {egressPorts: [{protocol: ICMP, port: 1}]}}`,
+			reject: []rejection{{"spec.network.egressPorts[0]", "protocol must be TCP, UDP or SCTP"}},
+		},
+		"network port 0": {
+			patch:  `{network: {egressPorts: [{port: 443}, {port: 0}]}}`,
+			reject: []rejection{{"spec.network.egressPorts[1]", "port must be between 1 and 65535"}},
+		},
+		"network endPort with a named port": {
+			patch:  `{network: {egressPorts: [{port: https, endPort: 9000}]}}`,
+			reject: []rejection{{"spec.network.egressPorts[0]", "endPort needs a numeric port"}},
+		},
+		"network endPort below port": {
+			patch:  `{network: {egressPorts: [{port: 9000, endPort: 8000}]}}`,
+			reject: []rejection{{"spec.network.egressPorts[0]", "endPort must be at least port and at most 65535"}},
+		},
 		"service account name over 253 characters": {
 			patch:  `{runtime: {security: {serviceAccountName: ` + strings.Repeat("a", 254) + `}}}`,
 			reject: []rejection{{"spec.runtime.security.serviceAccountName", "Too long: may not be more than 253"}},

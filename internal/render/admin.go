@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
@@ -80,6 +82,13 @@ func representativeServer() *mcpv1alpha1.MCPServer {
 			Host: "mcp.apps.example.com", Path: "/mcp", Annotations: map[string]string{"haproxy.router.openshift.io/timeout": "1h"},
 			TLS: &mcpv1alpha1.RouteTLS{Termination: "edge", InsecureEdgeTerminationPolicy: "Redirect"},
 		}},
+		Network: &mcpv1alpha1.NetworkConfig{
+			IngressFrom: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "a"}}}},
+			EgressTo: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8", Except: []string{"10.1.0.0/16"}}}},
+			EgressPorts: []networkingv1.NetworkPolicyPort{{Protocol: ptr.To(corev1.ProtocolTCP), Port: ptr.To(intstr.FromInt32(443)), EndPort: ptr.To[int32](8443)}},
+			DNSEgressPeer: &networkingv1.NetworkPolicyPeer{NamespaceSelector: &metav1.LabelSelector{
+				MatchLabels: map[string]string{"kubernetes.io/metadata.name": "kube-system"}}},
+		},
 	}
 	return s
 }

@@ -53,6 +53,19 @@ func SpecValues(server *mcpv1alpha1.MCPServer, configHash string) (map[string]an
 	if route := routeValues(spec.Expose); route != nil {
 		v["route"] = route
 	}
+	if n := spec.Network; n != nil {
+		np := map[string]any{}
+		for key, field := range map[string]any{
+			"ingressFrom": n.IngressFrom, "egressTo": n.EgressTo, "egressPorts": n.EgressPorts, "dnsEgressPeer": n.DNSEgressPeer,
+		} {
+			if err := setJSON(np, key, field); err != nil {
+				return nil, err
+			}
+		}
+		if len(np) > 0 {
+			v["networkPolicy"] = np
+		}
+	}
 	for key, field := range map[string]any{
 		"arguments":          spec.Config.Arguments,
 		"env":                spec.Config.Env,
