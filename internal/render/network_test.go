@@ -66,7 +66,7 @@ func TestNetworkPolicyOfEachNetworkShape(t *testing.T) {
 		"everything: DNS to its peer, and the peers on the ports": {
 			network: &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}, EgressTo: []networkingv1.NetworkPolicyPeer{api},
 				EgressPorts: []networkingv1.NetworkPolicyPort{https}, DNSEgressPeer: &dns},
-			types:   both, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients}}},
+			types: both, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients}}},
 			egress: []networkingv1.NetworkPolicyEgressRule{
 				{Ports: dnsPorts, To: []networkingv1.NetworkPolicyPeer{dns}},
 				{To: []networkingv1.NetworkPolicyPeer{api}, Ports: []networkingv1.NetworkPolicyPort{https}},
