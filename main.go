@@ -31,6 +31,7 @@ import (
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 )
 
@@ -112,6 +113,10 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"How many MCP handshakes run at once.")
 	fs.DurationVar(&o.controllers.Handshakes.Interval, "reverify-interval", 5*time.Minute,
 		"How often a Ready server's MCP endpoint is verified again (with 10% jitter).")
+	fs.StringVar(&o.controllers.NetworkPolicyDefaultPosture, "network-policy-default-posture", render.PostureOpen,
+		"What the NetworkPolicy of a server whose spec sets no spec.network.ingressFrom allows: open (its port from anyone) "+
+			"or restricted (only from the operator and the admin values' networkPolicy.allowedPeers, egress DNS only). "+
+			"Admin values (networkPolicy.defaultPosture) win over it.")
 	fs.DurationVar(&o.controllers.Probe.Timeout, "handshake-timeout", 10*time.Second,
 		"Time limit of one MCP handshake, tool listing included.")
 	o.controllers.Probe.Resolver = mcpprobe.NewResolver()

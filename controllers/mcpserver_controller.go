@@ -45,7 +45,9 @@ type MCPServerReconciler struct {
 	Scheme    *runtime.Scheme
 	Events    events.EventRecorder
 	Renderer  *render.Renderer
-	Admin     *adminvalues.Store
+	// OperatorValues is the operator's own value layer (render.OperatorValues).
+	OperatorValues map[string]any
+	Admin          *adminvalues.Store
 	// Handshakes runs the MCP handshakes (step 6) off the reconcile path.
 	Handshakes *handshake.Scheduler
 	// ClusterDomain is the DNS suffix of Services, for status.address.url.
@@ -123,8 +125,9 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	managed := render.ManagedObjects(routes)
 	inputs := rendermemo.Inputs{UID: server.UID, Generation: server.Generation, ConfigHash: check.configHash, Admin: adminVersion, Routes: routes}
 	replicas, current := r.memo.Current(ctx, r.Client, server, inputs, managed)
+	var objs []client.Object
 	if !current {
-		objs, err := r.render(server, check.configHash, admin, routes)
+		objs, err = r.render(server, check.configHash, admin, routes)
 		if err != nil {
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
 				"the operator could not render this server's objects; running objects are left as they are: %v", err)
@@ -157,6 +160,11 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	obs.DeploymentName, obs.ServiceName = server.Name, server.Name
 	obs.Exposure, err = r.readExposure(ctx, server, routes)
 	if err != nil {
+		return r.failed("error", err)
+	}
+	if !current {
+		obs.Network = renderedNetwork(objs)
+	} else if obs.Network, err = r.readNetworkPolicy(ctx, server); err != nil {
 		return r.failed("error", err)
 	}
 
@@ -214,7 +222,8 @@ func nameProblems(name string) []string {
 func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash string, admin render.AdminValues, routes bool) ([]client.Object, error) {
 	start := time.Now()
 	defer func() { renderDuration.Observe(time.Since(start).Seconds()) }()
-	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin, Capabilities: render.Capabilities(routes)})
+	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin, Operator: r.OperatorValues,
+		Capabilities: render.Capabilities(routes)})
 }
 
 // address is the cluster-internal MCP endpoint of the server's Service.

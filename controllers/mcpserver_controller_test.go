@@ -694,3 +694,36 @@ func TestBadNetworkCIDRIsNotAccepted(t *testing.T) {
 		return len(np.Spec.Egress) == 2 && len(np.Spec.Egress[1].To) == 1 && np.Spec.Egress[1].To[0].IPBlock != nil, fmt.Sprint(np.Spec.Egress)
 	})
 }
+
+// TestStatusSaysWhetherTheNetworkIsRestricted: a server whose spec says nothing is
+// NetworkPolicyRestricted=False (any pod may reach it); with ingressFrom its policy admits those
+// peers and the operator (which the handshake needs), and the condition is True.
+func TestStatusSaysWhetherTheNetworkIsRestricted(t *testing.T) {
+	ns := newNamespace(t)
+	open := newServer(t, ns, "open", nil)
+	got := waitForCondition(t, key(open), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1alpha1.ReasonNetworkUnrestricted)
+	if msg := condition(t, got, mcpv1alpha1.ConditionNetworkPolicyRestricted).Message; !strings.Contains(msg, "any pod may reach the server's port") {
+		t.Errorf("message %q", msg)
+	}
+
+	clients := networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"role": "client"}}}
+	closed := newServer(t, ns, "closed", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Network = &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients},
+			EgressPorts: []networkingv1.NetworkPolicyPort{{Port: ptr.To(intstr.FromInt32(443))}}}
+	})
+	got = waitForCondition(t, key(closed), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionTrue, mcpv1alpha1.ReasonNetworkRestricted)
+	msg := condition(t, got, mcpv1alpha1.ConditionNetworkPolicyRestricted).Message
+	for _, want := range []string{"only the 2 peers", "the operator among them", "only to DNS"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	np := &networkingv1.NetworkPolicy{}
+	if err := k8s.Get(context.Background(), key(closed), np); err != nil {
+		t.Fatal(err)
+	}
+	from := np.Spec.Ingress[0].From
+	if len(from) != 2 || from[1].NamespaceSelector == nil || from[1].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] != operatorNamespace {
+		t.Errorf("ingress from %+v: want the client peer, then the operator's namespace %s", from, operatorNamespace)
+	}
+}

@@ -32,6 +32,9 @@ type Options struct {
 	// Platform tells whether the cluster serves the Route API; nil: one is made, rechecking
 	// every RouteAPIRecheck.
 	Platform *platform.Detector
+	// NetworkPolicyDefaultPosture is open or restricted: what the NetworkPolicy of a server
+	// whose spec says nothing allows (render.PostureOpen when empty).
+	NetworkPolicyDefaultPosture string
 	// RouteAPIRecheck is how often, at most, discovery is asked again for the Route API while an
 	// MCPServer wants a Route that the cluster did not serve (default 1m).
 	RouteAPIRecheck time.Duration

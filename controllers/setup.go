@@ -51,6 +51,14 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	posture := o.NetworkPolicyDefaultPosture
+	if posture == "" {
+		posture = render.PostureOpen
+	}
+	operatorValues, err := render.OperatorValues(o.AdminValues.Namespace, posture)
+	if err != nil {
+		return nil, err
+	}
 	admin := adminvalues.New(o.AdminValues, mgr.GetAPIReader(), renderer.CheckAdminValues)
 	if o.Platform == nil {
 		discoveryClient, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
@@ -68,20 +76,21 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 		source = "mcp-operator"
 	}
 	r := &MCPServerReconciler{
-		Client:        mgr.GetClient(),
-		APIReader:     mgr.GetAPIReader(),
-		Scheme:        mgr.GetScheme(),
-		Events:        mgr.GetEventRecorder(source),
-		Renderer:      renderer,
-		Admin:         admin,
-		Handshakes:    handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
-		ClusterDomain: o.ClusterDomain,
-		Platform:      o.Platform,
-		refs:          newReferenceReader(mgr.GetClient(), mgr.GetAPIReader()),
-		memo:          rendermemo.New(),
-		statuses:      newStatusWrites(),
-		watched:       o.WatchNamespaces,
-		maxConcurrent: o.MaxConcurrentReconciles,
+		Client:         mgr.GetClient(),
+		APIReader:      mgr.GetAPIReader(),
+		Scheme:         mgr.GetScheme(),
+		Events:         mgr.GetEventRecorder(source),
+		Renderer:       renderer,
+		OperatorValues: operatorValues,
+		Admin:          admin,
+		Handshakes:     handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
+		ClusterDomain:  o.ClusterDomain,
+		Platform:       o.Platform,
+		refs:           newReferenceReader(mgr.GetClient(), mgr.GetAPIReader()),
+		memo:           rendermemo.New(),
+		statuses:       newStatusWrites(),
+		watched:        o.WatchNamespaces,
+		maxConcurrent:  o.MaxConcurrentReconciles,
 	}
 	if r.ClusterDomain == "" {
 		r.ClusterDomain = "cluster.local"

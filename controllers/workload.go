@@ -9,6 +9,7 @@ import (
 	routev1 "github.com/openshift/api/route/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -47,6 +48,31 @@ func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alp
 	}
 	w.PodProblems = status.PodProblems(pods.Items)
 	return w, nil
+}
+
+// renderedNetwork says what the NetworkPolicy just applied allows (the cache may not show it yet).
+func renderedNetwork(objs []client.Object) status.Network {
+	for _, o := range objs {
+		if np, ok := o.(*networkingv1.NetworkPolicy); ok {
+			return status.NetworkOf(np)
+		}
+	}
+	return status.NetworkOf(nil)
+}
+
+// readNetworkPolicy reads the server's NetworkPolicy from the cache, to say in status what it
+// allows, when the render memo skipped rendering (the objects were found as rendered).
+func (r *MCPServerReconciler) readNetworkPolicy(ctx context.Context, server *mcpv1alpha1.MCPServer) (status.Network, error) {
+	np := &networkingv1.NetworkPolicy{}
+	if err := r.Get(ctx, client.ObjectKeyFromObject(server), np); apierrors.IsNotFound(err) {
+		return status.NetworkOf(nil), nil
+	} else if err != nil {
+		return status.Network{}, err
+	}
+	if !render.ControlledBy(np, server) {
+		return status.NetworkOf(nil), nil
+	}
+	return status.NetworkOf(np), nil
 }
 
 // readExposure reads the server's Route, when one is wanted and the cluster serves Routes.

@@ -17,6 +17,17 @@ const (
 	// ConditionExposed reports the Route that spec.expose.route asks for; absent when no
 	// exposure is asked for.
 	ConditionExposed = "Exposed"
+
+	// ConditionNetworkPolicyRestricted says whether the server's NetworkPolicy limits who may
+	// reach its port (True) or lets any pod in (False), and what it allows out. Ours, after
+	// upstream's proposed condition of the same name.
+	ConditionNetworkPolicyRestricted = "NetworkPolicyRestricted"
+	// ReasonNetworkRestricted: only the policy's peers may reach the port.
+	ReasonNetworkRestricted = "Restricted"
+	// ReasonNetworkUnrestricted: any pod may reach the port.
+	ReasonNetworkUnrestricted = "Unrestricted"
+	// ReasonNoNetworkPolicy: the admin values turn the server's NetworkPolicy off.
+	ReasonNoNetworkPolicy = "NoNetworkPolicy"
 )
 
 // Reasons of the Exposed condition.

@@ -194,7 +194,7 @@ func sortObjects(objs []*unstructured.Unstructured) (*inputs, error) {
 			b := &rbacv1.ClusterRoleBinding{}
 			err = fromUnstructured(u, b)
 			in.clusterBinds = append(in.clusterBinds, b)
-		case "Service", "ConfigMap":
+		case "Service", "ConfigMap", "NetworkPolicy":
 			in.extras = append(in.extras, withoutNamespace(u))
 		case "Namespace", "ServiceAccount":
 			// OLM creates the namespace and the deployment's ServiceAccount itself.

@@ -96,3 +96,92 @@ func TestNetworkPolicyOfEachNetworkShape(t *testing.T) {
 		})
 	}
 }
+
+// TestRestrictedPosture: under the restricted posture a server whose spec says nothing takes
+// its port only from the operator and the admin's allowedPeers, and reaches only DNS; the
+// operator joins any ingress list (so a user's ingressFrom never locks out the handshake);
+// with no peer at all nothing gets in; admin values choose the posture over the flag.
+func TestRestrictedPosture(t *testing.T) {
+	r := newRenderer(t)
+	restricted, err := render.OperatorValues("mcp-operator-system", render.PostureRestricted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := render.OperatorValues("mcp-operator-system", render.PostureOpen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := render.OperatorValues("x", "closed"); err == nil {
+		t.Error("posture closed was accepted")
+	}
+	operator := networkingv1.NetworkPolicyPeer{
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "mcp-operator-system"}},
+		PodSelector:       &metav1.LabelSelector{MatchLabels: render.OperatorPodLabels},
+	}
+	gateway := networkingv1.NetworkPolicyPeer{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "gateway"}}}
+	clients := networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"role": "client"}}}
+	api := networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: "10.96.0.1/32"}}
+	allowGateway := render.AdminValues{Defaults: map[string]any{"networkPolicy": map[string]any{
+		"allowedPeers": []any{map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "gateway"}}}}}}}
+	mcpPort := []networkingv1.NetworkPolicyPort{{Protocol: ptr.To(corev1.ProtocolTCP), Port: ptr.To(intstr.FromInt32(8080))}}
+	dnsOnly := []networkingv1.NetworkPolicyEgressRule{{Ports: []networkingv1.NetworkPolicyPort{
+		{Protocol: ptr.To(corev1.ProtocolUDP), Port: ptr.To(intstr.FromInt32(53))},
+		{Protocol: ptr.To(corev1.ProtocolTCP), Port: ptr.To(intstr.FromInt32(53))},
+	}}}
+	for name, tc := range map[string]struct {
+		operator map[string]any
+		admin    render.AdminValues
+		network  *mcpv1alpha1.NetworkConfig
+		ingress  []networkingv1.NetworkPolicyIngressRule
+		egress   []networkingv1.NetworkPolicyEgressRule
+	}{
+		"restricted, the spec silent: the operator and the admin's peers; DNS only": {
+			operator: restricted, admin: allowGateway,
+			ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{gateway, operator}}},
+			egress:  dnsOnly,
+		},
+		"restricted with no peer at all: nothing gets in": {
+			operator: map[string]any{"networkPolicy": map[string]any{"defaultPosture": "restricted"}},
+			ingress:  []networkingv1.NetworkPolicyIngressRule{}, egress: dnsOnly,
+		},
+		"restricted, the spec's peers and egress: those, the operator, DNS and the egress": {
+			operator: restricted, admin: allowGateway,
+			network: &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}, EgressTo: []networkingv1.NetworkPolicyPeer{api}},
+			ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients, operator}}},
+			egress:  append(append([]networkingv1.NetworkPolicyEgressRule{}, dnsOnly...), networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{api}}),
+		},
+		"open with the spec's peers: the operator joins them": {
+			operator: open,
+			network:  &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}},
+			ingress:  []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients, operator}}},
+		},
+		"open, the spec silent: anyone": {
+			operator: open, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort}},
+		},
+		"admin defaults choose restricted over the flag's open": {
+			operator: open, admin: render.AdminValues{Defaults: map[string]any{"networkPolicy": map[string]any{"defaultPosture": "restricted"}}},
+			ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{operator}}},
+			egress:  dnsOnly,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := customerServer()
+			s.Spec.Network = tc.network
+			objs, err := r.Render(render.Request{Server: s, Operator: tc.operator, Admin: tc.admin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, np := objectsByKind(t, objs)
+			if diff := cmp.Diff(tc.ingress, np.Spec.Ingress); diff != "" {
+				t.Errorf("ingress (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.egress, np.Spec.Egress); diff != "" {
+				t.Errorf("egress (-want +got):\n%s", diff)
+			}
+			wantEgressType := tc.egress != nil
+			if got := len(np.Spec.PolicyTypes) == 2; got != wantEgressType {
+				t.Errorf("policyTypes %v: Egress present %v, want %v", np.Spec.PolicyTypes, got, wantEgressType)
+			}
+		})
+	}
+}

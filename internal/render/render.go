@@ -57,6 +57,9 @@ type Request struct {
 	// ConfigHash digests the data of the ConfigMaps and Secrets the server references.
 	ConfigHash string
 	Admin      AdminValues
+	// Operator is the operator's own layer, beneath the admin defaults: what it knows of
+	// itself (OperatorValues).
+	Operator map[string]any
 	// Capabilities describe the cluster to the templates; nil means Helm's defaults.
 	Capabilities *chartutil.Capabilities
 }
@@ -114,8 +117,13 @@ func (r *Renderer) Values(req Request) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin defaults: %w", err)
 	}
+	operator, err := deepCopy(req.Operator)
+	if err != nil {
+		return nil, fmt.Errorf("operator values: %w", err)
+	}
 	values := chartutil.CoalesceTables(overrides, spec)
-	return chartutil.CoalesceTables(values, defaults), nil
+	values = chartutil.CoalesceTables(values, defaults)
+	return chartutil.CoalesceTables(values, operator), nil
 }
 
 // Render returns the objects for one MCPServer, in a stable order, without owner references

@@ -57,6 +57,7 @@ type Observation struct {
 	Workload  Workload
 	Handshake Handshake
 	Exposure  Exposure
+	Network   Network
 }
 
 // Compute returns the new status. Conditions keep their lastTransitionTime unless their status
@@ -96,6 +97,7 @@ func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Ti
 	status, reason, message := ready(obs, accepted, readyStatus(current), verdict)
 	setCondition(&next, mcpv1alpha1.ConditionReady, status, reason, message, obs.Generation, now)
 	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
+	networkRestricted(&next, obs.Network, obs.Generation, now)
 	return next
 }
 

@@ -132,6 +132,9 @@ func Start(opts Options) (*Env, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
+		// envtest leaves etcd and kube-apiserver running when it fails after starting them
+		// (a CRD the API server refuses, say).
+		_ = env.Stop()
 		return nil, fmt.Errorf("starting the test control plane: %w", err)
 	}
 	c, err := client.New(cfg, client.Options{Scheme: scheme})
