@@ -31,8 +31,8 @@ import (
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
-	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // leaderElectionID names the Lease that replicas of the operator compete for.
