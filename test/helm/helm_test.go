@@ -203,3 +203,27 @@ func toJSON(t *testing.T, v any) string {
 	}
 	return string(js)
 }
+
+// TestInstallChartGivesTheOperatorTheSameNetworkPolicy: the Helm chart's NetworkPolicy for the
+// operator says what dist/install.yaml's says (test/network holds that one to what the operator
+// needs), and networkPolicy.enabled=false leaves it out.
+func TestInstallChartGivesTheOperatorTheSameNetworkPolicy(t *testing.T) {
+	spec := func(objs []*unstructured.Unstructured) any {
+		for _, o := range objs {
+			if o.GetKind() == "NetworkPolicy" {
+				s := o.Object["spec"].(map[string]any)
+				delete(s, "podSelector") // the chart's selector also names the release
+				return s
+			}
+		}
+		return nil
+	}
+	want := spec(check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "dist", "install.yaml")))
+	got := spec(helmTemplate(t, ""))
+	if got == nil || toJSON(t, got) != toJSON(t, want) {
+		t.Errorf("the chart's operator NetworkPolicy\n%s\ndiffers from dist/install.yaml's\n%s", toJSON(t, got), toJSON(t, want))
+	}
+	if spec(helmTemplate(t, "networkPolicy: {enabled: false}")) != nil {
+		t.Error("networkPolicy.enabled=false still renders the operator's NetworkPolicy")
+	}
+}
