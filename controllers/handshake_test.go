@@ -5,6 +5,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 )
@@ -139,4 +141,83 @@ func TestNameThatCannotNameAService(t *testing.T) {
 		t.Errorf("Accepted message %q", msg)
 	}
 	requireAbsent(t, &appsv1.Deployment{}, key(s))
+}
+
+// TestTLSHandshakeTrustsOnlyTheCABundle: with spec.transport.tls the address is https and the
+// handshake trusts the CA bundle of caBundleSecret alone. Rotating ca.crt to a CA that did not
+// sign the server's certificate rolls the pods and fails the next handshake in words naming the
+// certificate; a bundle without a certificate, or without the key, is not accepted.
+func TestTLSHandshakeTrustsOnlyTheCABundle(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	host := fmt.Sprintf("secure.%s.svc.%s", ns, clusterDomain)
+	ca, err := mcptest.NewTestCA(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := mcptest.NewTestCA(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "server-ca", Namespace: ns}, Data: map[string][]byte{"ca.crt": ca.CABundle}}
+	if err := k8s.Create(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, ns, "secure", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Transport = &mcpv1alpha1.TransportConfig{TLS: &mcpv1alpha1.TransportTLS{Enabled: true,
+			CABundleSecret: &mcpv1alpha1.CABundleSecretReference{Name: "server-ca"}}}
+	})
+	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "secure", Version: "1", Tools: []string{"a"}, TLS: &ca.Cert})
+	before := waitForDeployment(t, key(s)).Spec.Template.Annotations[render.ConfigHashAnnotation]
+	makeAvailable(t, key(s))
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	if want := "https://" + host + ":8080/mcp"; got.Status.Address == nil || got.Status.Address.URL != want {
+		t.Errorf("address %+v, want %s", got.Status.Address, want)
+	}
+
+	secret.Data["ca.crt"] = other.CABundle
+	if err := k8s.Update(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	check.Eventually(t, timeout, "the pods rolled for the new CA", func() (bool, string) {
+		after := waitForDeployment(t, key(s)).Spec.Template.Annotations[render.ConfigHashAnnotation]
+		return after != before, after
+	})
+	makeAvailable(t, key(s))
+	got = waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonMCPEndpointUnavailable)
+	if msg := condition(t, got, mcpv1alpha1.ConditionReady).Message; !strings.Contains(msg, "could not be verified") {
+		t.Errorf("Ready message %q does not say the certificate could not be verified", msg)
+	}
+
+	for data, want := range map[string]string{
+		"ca.crt":  `Secret "server-ca" key ca.crt contains no valid PEM certificates`,
+		"tls.crt": `key "ca.crt"`,
+	} {
+		secret.Data = map[string][]byte{data: []byte("not a certificate")}
+		if err := k8s.Update(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+		check.Eventually(t, timeout, "Accepted=False saying "+want, func() (bool, string) {
+			c := condition(t, getServer(t, key(s)), mcpv1alpha1.ConditionAccepted)
+			return c.Status == metav1.ConditionFalse && strings.Contains(c.Message, want), c.Message
+		})
+	}
+}
+
+// TestInsecureSkipVerifyWarns: skip-verify reaches a server whatever its certificate, and says
+// with a Warning event that nothing was verified.
+func TestInsecureSkipVerifyWarns(t *testing.T) {
+	ns := newNamespace(t)
+	ca, err := mcptest.NewTestCA("somewhere-else.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, ns, "dev", func(s *mcpv1alpha1.MCPServer) {
+		s.Spec.Transport = &mcpv1alpha1.TransportConfig{TLS: &mcpv1alpha1.TransportTLS{Enabled: true, InsecureSkipVerify: true}}
+	})
+	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "dev", Version: "1", TLS: &ca.Cert})
+	waitForDeployment(t, key(s))
+	makeAvailable(t, key(s))
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, "InsecureSkipVerify", "does not verify the server's certificate")
 }

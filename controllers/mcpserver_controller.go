@@ -182,7 +182,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			failures = server.Status.HandshakeRetryCount
 		}
 		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshake.Target{
-			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash, RolledOut: obs.Workload.RolledOut,
+			URL: obs.Address, Generation: server.Generation, ConfigHash: check.configHash, RolledOut: obs.Workload.RolledOut, TLS: check.tls,
 		}, failures)
 	} else {
 		r.Handshakes.Forget(req.NamespacedName)
@@ -228,7 +228,11 @@ func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash s
 
 // address is the cluster-internal MCP endpoint of the server's Service.
 func (r *MCPServerReconciler) address(server *mcpv1alpha1.MCPServer) string {
-	return fmt.Sprintf("http://%s.%s.svc.%s:%d%s", server.Name, server.Namespace, r.ClusterDomain, server.Spec.Config.Port, endpointPath(server))
+	scheme := "http"
+	if t := server.Spec.Transport; t != nil && t.TLS != nil && t.TLS.Enabled {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s.%s.svc.%s:%d%s", scheme, server.Name, server.Namespace, r.ClusterDomain, server.Spec.Config.Port, endpointPath(server))
 }
 
 // endpointPath is the HTTP path of the MCP endpoint (the API defaults it to /mcp).

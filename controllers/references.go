@@ -5,6 +5,7 @@ package controllers
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"sync"
 
@@ -15,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/references"
 )
 
@@ -26,7 +28,9 @@ import (
 // (a metadata-only watch: name, resourceVersion, labels; no data). Existence comes from that
 // cache. The data is read directly from the API server, and only when an object's
 // resourceVersion differs from the one last digested: the operator keeps a digest of each
-// object's data and its key names, never the data itself.
+// object's data and its key names, never the data itself, with one exception: the ca.crt of a
+// Secret named by spec.transport.tls.caBundleSecret (public certificates), which the handshake
+// trusts.
 
 // referencedObject is what the operator remembers of one referenced object.
 type referencedObject struct {
@@ -34,6 +38,8 @@ type referencedObject struct {
 	resourceVersion string
 	digest          string
 	keys            map[string]bool
+	// caBundle is the ca.crt of a TLS CA bundle Secret; empty for every other object.
+	caBundle string
 }
 
 // referenceReader looks up referenced objects: metadata from the cache, data from the API
@@ -56,12 +62,16 @@ type referenceCheck struct {
 	problems []string
 	// configHash digests the data of every referenced object that exists.
 	configHash string
+	// tls is how the handshake verifies the server, when spec.transport.tls is enabled.
+	tls mcpprobe.TLS
 }
 
 // checkReferences finds every ConfigMap and Secret the server references, reports the missing
 // ones (and missing keys), and digests the data of those that exist.
 func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alpha1.MCPServer) (referenceCheck, error) {
 	refs := references.Collect(server)
+	caSecret := references.Object{Kind: references.Secret, Name: references.CABundleSecret(server)}
+	var caBundle string
 	found := map[references.Object]references.Found{}
 	var digests []references.Digest
 	for _, obj := range references.Objects(refs) {
@@ -73,9 +83,12 @@ func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alph
 			found[obj] = references.Found{Exists: exists}
 			continue
 		}
-		ro, exists, err := r.read(ctx, server.Namespace, obj)
+		ro, exists, err := r.read(ctx, server.Namespace, obj, obj == caSecret)
 		if err != nil {
 			return referenceCheck{}, err
+		}
+		if obj == caSecret {
+			caBundle = ro.caBundle
 		}
 		found[obj] = references.Found{Exists: exists, Keys: ro.keys}
 		if exists {
@@ -83,7 +96,27 @@ func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alph
 		}
 	}
 	problems := references.Problems(refs, func(o references.Object) references.Found { return found[o] })
-	return referenceCheck{problems: problems, configHash: references.Hash(digests)}, nil
+	check := referenceCheck{problems: problems, configHash: references.Hash(digests)}
+	if t := server.Spec.Transport; t != nil && t.TLS != nil && t.TLS.Enabled {
+		check.tls = mcpprobe.TLS{CABundle: caBundle, InsecureSkipVerify: t.TLS.InsecureSkipVerify}
+		check.problems = append(check.problems, tlsProblems(t.TLS, found[caSecret], caBundle)...)
+	}
+	return check, nil
+}
+
+// tlsProblems: what the API's CEL rules cannot see of spec.transport.tls: a CA bundle that
+// holds no certificate (a missing Secret or key is reported with the other references).
+func tlsProblems(t *mcpv1alpha1.TransportTLS, ca references.Found, bundle string) []string {
+	var problems []string
+	if t.InsecureSkipVerify && t.CABundleSecret != nil {
+		// CEL refuses this at admission; objects stored before the rule existed are told here.
+		problems = append(problems, "spec.transport.tls: insecureSkipVerify and caBundleSecret are mutually exclusive")
+	}
+	if t.CABundleSecret != nil && ca.Exists && ca.Keys[mcpv1alpha1.CABundleKey] && !x509.NewCertPool().AppendCertsFromPEM([]byte(bundle)) {
+		problems = append(problems, fmt.Sprintf("spec.transport.tls.caBundleSecret: Secret %q key %s contains no valid PEM certificates",
+			t.CABundleSecret.Name, mcpv1alpha1.CABundleKey))
+	}
+	return problems
 }
 
 // exists looks a referenced object up in the metadata-only cache.
@@ -102,7 +135,7 @@ func (r *referenceReader) exists(ctx context.Context, namespace string, obj refe
 
 // read returns what is known of one referenced object, reading its data only when it changed
 // since the last read.
-func (r *referenceReader) read(ctx context.Context, namespace string, obj references.Object) (referencedObject, bool, error) {
+func (r *referenceReader) read(ctx context.Context, namespace string, obj references.Object, keepCABundle bool) (referencedObject, bool, error) {
 	key := types.NamespacedName{Namespace: namespace, Name: obj.Name}
 	meta := &metav1.PartialObjectMetadata{}
 	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind(string(obj.Kind)))
@@ -115,11 +148,11 @@ func (r *referenceReader) read(ctx context.Context, namespace string, obj refere
 	r.mu.Lock()
 	known, ok := r.digests[obj][key]
 	r.mu.Unlock()
-	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion {
+	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion && (!keepCABundle || known.caBundle != "" || !known.keys[mcpv1alpha1.CABundleKey]) {
 		return known, true, nil
 	}
 
-	ro, exists, err := r.readData(ctx, key, obj.Kind)
+	ro, exists, err := r.readData(ctx, key, obj.Kind, keepCABundle)
 	if err != nil || !exists {
 		return ro, exists, err
 	}
@@ -133,7 +166,7 @@ func (r *referenceReader) read(ctx context.Context, namespace string, obj refere
 }
 
 // readData reads one object from the API server and digests its data.
-func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName, kind references.Kind) (referencedObject, bool, error) {
+func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName, kind references.Kind, keepCABundle bool) (referencedObject, bool, error) {
 	var (
 		meta   metav1.Object
 		values = map[string][]byte{}
@@ -170,8 +203,12 @@ func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName
 	for k := range values {
 		keys[k] = true
 	}
-	return referencedObject{
+	ro := referencedObject{
 		uid: meta.GetUID(), resourceVersion: meta.GetResourceVersion(),
 		digest: references.DigestData(values), keys: keys,
-	}, true, nil
+	}
+	if keepCABundle {
+		ro.caBundle = string(values[mcpv1alpha1.CABundleKey])
+	}
+	return ro, true, nil
 }

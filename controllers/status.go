@@ -86,7 +86,7 @@ func (w *statusWrites) forget(key types.NamespacedName) {
 }
 
 // emitEvents reports the changes a user cares about: acceptance, readiness, a changed tool
-// set, and ignored reserved annotations. Routine status updates make no events.
+// set, ignored reserved annotations, and TLS verification turned off. Routine status updates make no events.
 func (r *MCPServerReconciler) emitEvents(server *mcpv1alpha1.MCPServer, prev, next mcpv1alpha1.MCPServerStatus) {
 	if c, changed := conditionChange(prev, next, mcpv1alpha1.ConditionAccepted, true); changed && c.Status == metav1.ConditionFalse {
 		r.Events.Eventf(server, nil, corev1.EventTypeWarning, c.Reason, "Validate", "%s", c.Message)
@@ -108,6 +108,10 @@ func (r *MCPServerReconciler) emitEvents(server *mcpv1alpha1.MCPServer, prev, ne
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "ReservedAnnotationsIgnored", "Render",
 				"spec.extraAnnotations keys with the reserved prefix %s are not applied: %s",
 				render.ReservedAnnotationPrefix, strings.Join(reserved, ", "))
+		}
+		if t := server.Spec.Transport; t != nil && t.TLS != nil && t.TLS.Enabled && t.TLS.InsecureSkipVerify {
+			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "InsecureSkipVerify", "Verify",
+				"spec.transport.tls.insecureSkipVerify is on: the operator does not verify the server's certificate, so it cannot tell the server from an impostor; use caBundleSecret outside development")
 		}
 	}
 }

@@ -61,7 +61,56 @@ type MCPServerSpec struct {
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Network"
 	Network *NetworkConfig `json:"network,omitempty"`
+
+	// Transport says how the operator (and clients) speak to the server: over TLS, and which
+	// roots to trust.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Transport"
+	Transport *TransportConfig `json:"transport,omitempty"`
 }
+
+// TransportConfig is how the server is spoken to.
+type TransportConfig struct {
+	// TLS makes the operator's handshake, and the address in status, use HTTPS. The server's
+	// image serves TLS itself; the operator is only a client.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="TLS"
+	TLS *TransportTLS `json:"tls,omitempty"`
+}
+
+// TransportTLS configures HTTPS to the server.
+// +kubebuilder:validation:XValidation:rule="!has(self.caBundleSecret) || !has(self.insecureSkipVerify) || !self.insecureSkipVerify",message="insecureSkipVerify and caBundleSecret are mutually exclusive"
+type TransportTLS struct {
+	// Enabled switches the handshake and status.address.url to https. Off, the rest of this
+	// section is ignored.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Enabled",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:booleanSwitch"}
+	Enabled bool `json:"enabled,omitempty"`
+
+	// CABundleSecret names a Secret in the server's namespace whose key ca.crt holds the PEM
+	// certificates the operator trusts for the server, and only those. Unset: the system roots.
+	// A change of ca.crt rolls the server's pods and verifies it again.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="CA Bundle Secret",xDescriptors={"urn:alm:descriptor:io.kubernetes:Secret"}
+	CABundleSecret *CABundleSecretReference `json:"caBundleSecret,omitempty"`
+
+	// InsecureSkipVerify turns certificate verification off, for development only: the
+	// operator then warns with an event. Not allowed with CABundleSecret.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Insecure Skip Verify",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:booleanSwitch"}
+	InsecureSkipVerify bool `json:"insecureSkipVerify,omitempty"`
+}
+
+// CABundleSecretReference names the Secret holding a CA bundle under the key ca.crt.
+type CABundleSecretReference struct {
+	// Name of the Secret, in the MCPServer's namespace.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// CABundleKey is the key of the CA bundle in a TransportTLS.CABundleSecret.
+const CABundleKey = "ca.crt"
 
 // NetworkConfig shapes the server's NetworkPolicy. Peers and ports are Kubernetes'
 // NetworkPolicyPeer and NetworkPolicyPort. What a CEL rule can check is refused at admission,

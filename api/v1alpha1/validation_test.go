@@ -379,6 +379,17 @@ func TestMCPServerValidation(t *testing.T) {
 			patch:  `{network: {egressPorts: [{port: 9000, endPort: 8000}]}}`,
 			reject: []rejection{{"spec.network.egressPorts[0]", "endPort must be at least port and at most 65535"}},
 		},
+		// spec.transport.tls, upstream's fields.
+		"TLS with a CA bundle":     {patch: `{transport: {tls: {enabled: true, caBundleSecret: {name: server-ca}}}}`},
+		"TLS without verification": {patch: `{transport: {tls: {enabled: true, insecureSkipVerify: true}}}`},
+		"TLS with both a CA bundle and no verification": {
+			patch:  `{transport: {tls: {enabled: true, insecureSkipVerify: true, caBundleSecret: {name: server-ca}}}}`,
+			reject: []rejection{{"spec.transport.tls", "insecureSkipVerify and caBundleSecret are mutually exclusive"}},
+		},
+		"TLS CA bundle without a name": {
+			patch:  `{transport: {tls: {enabled: true, caBundleSecret: {name: ""}}}}`,
+			reject: []rejection{{"spec.transport.tls.caBundleSecret.name", "should be at least 1 chars long"}},
+		},
 		"service account name over 253 characters": {
 			patch:  `{runtime: {security: {serviceAccountName: ` + strings.Repeat("a", 254) + `}}}`,
 			reject: []rejection{{"spec.runtime.security.serviceAccountName", "Too long: may not be more than 253"}},

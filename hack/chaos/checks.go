@@ -202,7 +202,7 @@ func (k *checks) checkTruth(ctx context.Context, servers []mcpv1alpha1.MCPServer
 			k.objects++
 			k.mu.Unlock()
 			id := srv.Namespace + "/" + srv.Name
-			res := prober.Probe(ctx, "http://"+b.addr+srv.Spec.Config.Path)
+			res := prober.Probe(ctx, "http://"+b.addr+srv.Spec.Config.Path, mcpprobe.TLS{})
 			ready := meta.IsStatusConditionTrue(srv.Status.Conditions, mcpv1alpha1.ConditionReady)
 			reachable := res.Outcome == mcpprobe.OutcomeReady
 			switch {

@@ -27,7 +27,7 @@ import (
 
 // Prober runs one MCP handshake against an endpoint.
 type Prober interface {
-	Probe(ctx context.Context, url string) mcpprobe.Result
+	Probe(ctx context.Context, url string, tls mcpprobe.TLS) mcpprobe.Result
 }
 
 // Target is what a handshake verifies: an endpoint for one configuration of an
@@ -36,6 +36,8 @@ type Target struct {
 	URL        string
 	Generation int64
 	ConfigHash string
+	// TLS is how an https URL is verified; a CA rotation is a new target.
+	TLS mcpprobe.TLS
 	// RolledOut: every pod runs the current pod template. A handshake made while old pods
 	// still served answered for them; the one after the rollout answers for the new pods
 	// (their tools, after a referenced ConfigMap changed).
@@ -175,7 +177,7 @@ func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
 		return
 	}
 
-	res := s.prober.Probe(ctx, target.URL)
+	res := s.prober.Probe(ctx, target.URL, target.TLS)
 	handshakeDuration.WithLabelValues(string(res.Outcome)).Observe(res.Duration.Seconds())
 	if res.Outcome == mcpprobe.OutcomeFailed {
 		handshakeFailures.WithLabelValues(string(res.Reason)).Inc()

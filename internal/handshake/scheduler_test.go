@@ -16,7 +16,7 @@ import (
 // refusingProber fails every handshake.
 type refusingProber struct{}
 
-func (refusingProber) Probe(context.Context, string) mcpprobe.Result {
+func (refusingProber) Probe(context.Context, string, mcpprobe.TLS) mcpprobe.Result {
 	return mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Reason: "ConnectionRefused", Message: "connection refused"}
 }
 

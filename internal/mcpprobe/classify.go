@@ -5,6 +5,7 @@ package mcpprobe
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -29,7 +30,15 @@ func classify(ctx context.Context, endpoint string, err error, rec *recorder, di
 	hostPort := hostPortOf(endpoint)
 	answered, okType := rec.firstAnswer()
 	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var alert tls.AlertError
 	switch {
+	case errors.As(err, &certErr):
+		return fail(ReasonTLS, "the certificate of %s could not be verified (%s): spec.transport.tls.caBundleSecret must hold the CA that signed it",
+			hostPort, short(certErr.Err))
+	case errors.As(err, &alert) || strings.Contains(err.Error(), "tls: "):
+		return fail(ReasonTLS, "the TLS handshake with %s failed: %s (the operator speaks TLS 1.2 or later; is the server serving TLS on spec.config.port?)",
+			hostPort, short(err))
 	case errors.Is(err, errResponseTooLarge) || rec.exceeded():
 		return fail(ReasonResponseTooLarge, "the server sent more than the probe reads (%d bytes): not a well-behaved MCP server", rec.limit)
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -9,6 +9,8 @@ package mcpprobe
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"net"
@@ -73,21 +75,41 @@ func New(cfg Config) *Prober {
 	return &Prober{cfg: cfg}
 }
 
-// Probe handshakes with the MCP endpoint at url. It tries the Streamable HTTP transport and,
-// when the server answers 404 or 405 to its POST, the older HTTP+SSE transport.
-func (p *Prober) Probe(ctx context.Context, url string) Result {
+// TLS is how an https endpoint is verified: CABundle (PEM) as the only roots, or the system
+// roots when it is empty; InsecureSkipVerify turns verification off. It is comparable, so that
+// a handshake target holding it tells a CA rotation apart.
+type TLS struct {
+	CABundle           string
+	InsecureSkipVerify bool
+}
+
+// clientConfig is the TLS client configuration of t: TLS 1.2 or later.
+func (t TLS) clientConfig() *tls.Config {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: t.InsecureSkipVerify} //nolint:gosec // the user's explicit choice, warned about in an event
+	if t.CABundle != "" {
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM([]byte(t.CABundle))
+		cfg.RootCAs = pool
+	}
+	return cfg
+}
+
+// Probe handshakes with the MCP endpoint at url (https endpoints verified as t says). It tries
+// the Streamable HTTP transport and, when the server answers 404 or 405 to its POST, the older
+// HTTP+SSE transport.
+func (p *Prober) Probe(ctx context.Context, url string, t TLS) Result {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 
-	res, rec := p.attempt(ctx, url, "streamable-http", func(hc *http.Client) mcp.Transport {
+	res, rec := p.attempt(ctx, url, t, "streamable-http", func(hc *http.Client) mcp.Transport {
 		return &mcp.StreamableClientTransport{
 			Endpoint: url, HTTPClient: hc, MaxRetries: -1, DisableStandaloneSSE: true,
 			MaxEventSize: int(p.cfg.MaxResponseBytes),
 		}
 	})
 	if res.Outcome == OutcomeFailed && wantsSSEFallback(rec.failure()) {
-		sse, _ := p.attempt(ctx, url, "sse", func(hc *http.Client) mcp.Transport {
+		sse, _ := p.attempt(ctx, url, t, "sse", func(hc *http.Client) mcp.Transport {
 			return &mcp.SSEClientTransport{Endpoint: url, HTTPClient: hc, MaxEventSize: int(p.cfg.MaxResponseBytes)}
 		})
 		if sse.Outcome != OutcomeFailed {
@@ -110,7 +132,7 @@ func wantsSSEFallback(f *httpAnswer) bool {
 
 // attempt runs one handshake over one transport, with its own HTTP client so that what the
 // server answered can be told apart from what the go-sdk client made of it.
-func (p *Prober) attempt(ctx context.Context, url, transportName string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
+func (p *Prober) attempt(ctx context.Context, url string, t TLS, transportName string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
 	var dialed atomic.Bool
 	dialer := &net.Dialer{Timeout: p.cfg.Timeout}
 	dial := p.cfg.Resolver.dialContext(dialer)
@@ -126,6 +148,7 @@ func (p *Prober) attempt(ctx context.Context, url, transportName string, transpo
 		DisableKeepAlives:     true,
 		ResponseHeaderTimeout: p.cfg.Timeout,
 		Proxy:                 http.ProxyFromEnvironment,
+		TLSClientConfig:       t.clientConfig(),
 	}
 	defer base.CloseIdleConnections()
 	rec := &recorder{base: base, limit: p.cfg.MaxResponseBytes, remaining: p.cfg.MaxResponseBytes}

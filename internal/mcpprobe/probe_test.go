@@ -38,7 +38,7 @@ func startMCP(t *testing.T, opts mcptest.ServerOptions) *mcptest.Server {
 
 func probe(t *testing.T, url string, cfg mcpprobe.Config) mcpprobe.Result {
 	t.Helper()
-	return mcpprobe.New(cfg).Probe(context.Background(), url)
+	return mcpprobe.New(cfg).Probe(context.Background(), url, mcpprobe.TLS{})
 }
 
 func TestProbeReadsServerInfoAndPagedTools(t *testing.T) {

@@ -34,6 +34,7 @@ const (
 	ReasonNotMCP            FailureReason = "NotMCP"
 	ReasonProtocolError     FailureReason = "ProtocolError"
 	ReasonResponseTooLarge  FailureReason = "ResponseTooLarge"
+	ReasonTLS               FailureReason = "TLSHandshakeFailed"
 )
 
 // Result is what one probe found.

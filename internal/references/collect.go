@@ -85,12 +85,26 @@ func Collect(server *mcpv1alpha1.MCPServer) []Reference {
 				Where: fmt.Sprintf("spec.config.env %s (valueFrom.secretKeyRef)", e.Name)})
 		}
 	}
+	if ca := CABundleSecret(server); ca != "" {
+		// The CA bundle feeds the config hash too, so that a rotation rolls the pods.
+		refs = append(refs, Reference{Kind: Secret, Name: ca, Key: mcpv1alpha1.CABundleKey, Where: "spec.transport.tls.caBundleSecret"})
+	}
 	if name := server.Spec.Runtime.Security.ServiceAccountName; name != "" {
 		// A pod cannot start as a ServiceAccount that does not exist; saying so before the
 		// rollout beats a ReplicaSet that fails to create pods.
 		refs = append(refs, Reference{Kind: ServiceAccount, Name: name, Where: "spec.runtime.security.serviceAccountName"})
 	}
 	return refs
+}
+
+// CABundleSecret names the Secret of the server's TLS CA bundle, or "" when it has none or TLS
+// is off (then a stale reference is ignored).
+func CABundleSecret(server *mcpv1alpha1.MCPServer) string {
+	t := server.Spec.Transport
+	if t == nil || t.TLS == nil || !t.TLS.Enabled || t.TLS.CABundleSecret == nil {
+		return ""
+	}
+	return t.TLS.CABundleSecret.Name
 }
 
 // Objects lists the distinct objects among refs, sorted by kind and name.

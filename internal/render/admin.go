@@ -82,6 +82,8 @@ func representativeServer() *mcpv1alpha1.MCPServer {
 			Host: "mcp.apps.example.com", Path: "/mcp", Annotations: map[string]string{"haproxy.router.openshift.io/timeout": "1h"},
 			TLS: &mcpv1alpha1.RouteTLS{Termination: "edge", InsecureEdgeTerminationPolicy: "Redirect"},
 		}},
+		Transport: &mcpv1alpha1.TransportConfig{TLS: &mcpv1alpha1.TransportTLS{Enabled: true,
+			CABundleSecret: &mcpv1alpha1.CABundleSecretReference{Name: "server-ca"}}},
 		Network: &mcpv1alpha1.NetworkConfig{
 			IngressFrom: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "a"}}}},
 			EgressTo:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8", Except: []string{"10.1.0.0/16"}}}},

@@ -26,8 +26,10 @@ const everyFieldFixture = "../../api/v1alpha1/testdata/every-field.yaml"
 
 // notRendered are the spec fields that reach no rendered object on purpose, and why.
 var notRendered = map[string]string{
-	"source.type": "the discriminator of source: ContainerImage is the only type, and its image is rendered",
-	"config.path": "where the MCP endpoint answers: status.address.url and the handshake use it; the chart serves the whole port",
+	"source.type":                       "the discriminator of source: ContainerImage is the only type, and its image is rendered",
+	"config.path":                       "where the MCP endpoint answers: status.address.url and the handshake use it; the chart serves the whole port",
+	"transport.tls.enabled":             "how the operator speaks to the server (https in status.address.url and the handshake); the image serves TLS itself",
+	"transport.tls.caBundleSecret.name": "the roots the handshake trusts; the bundle's data reaches the pods through the config hash (references)",
 }
 
 func readEveryField(t *testing.T) map[string]any {

@@ -7,6 +7,7 @@ package mcptest
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -29,6 +30,8 @@ type ServerOptions struct {
 	KeepLocalhostProtection bool
 	// Path is where the MCP endpoint is served; "" means /mcp.
 	Path string
+	// TLS, when set, serves HTTPS with this certificate (see NewTestCA).
+	TLS *tls.Certificate
 }
 
 // Server is a running MCP server on loopback.
@@ -65,7 +68,12 @@ func StartOn(addr string, opts ServerOptions) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Addr: l.Addr().String(), listener: l, opts: opts}
-	s.URL = fmt.Sprintf("http://%s%s", s.Addr, opts.Path)
+	scheme := "http"
+	if opts.TLS != nil {
+		scheme = "https"
+		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{*opts.TLS}, MinVersion: tls.VersionTLS12})
+	}
+	s.URL = fmt.Sprintf("%s://%s%s", scheme, s.Addr, opts.Path)
 	s.SetTools(opts.Tools)
 	mux := http.NewServeMux()
 	get := func(*http.Request) *mcp.Server {
