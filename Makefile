@@ -41,10 +41,11 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate the CRD and RBAC manifests under config/ (and their copies in the install chart).
+manifests: controller-gen ## Generate the CRD and RBAC manifests under config/ (and their copies, with the image policy's, in the install chart).
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
 	cp config/crd/bases/*.yaml helm-charts/mcp-operator/crds/
 	cp config/rbac/role.yaml helm-charts/mcp-operator/files/manager-role.yaml
+	cp config/admission/image_policy.yaml helm-charts/mcp-operator/files/image-policy.yaml
 
 .PHONY: generate
 generate: controller-gen ## Generate the DeepCopy methods of the API types.

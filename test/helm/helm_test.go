@@ -227,3 +227,42 @@ func TestInstallChartGivesTheOperatorTheSameNetworkPolicy(t *testing.T) {
 		t.Error("networkPolicy.enabled=false still renders the operator's NetworkPolicy")
 	}
 }
+
+// TestInstallChartShipsTheImagePolicy: imagePolicy.enabled renders config/admission's policy
+// (the same rules), its binding and its parameters from the values; off by default.
+func TestInstallChartShipsTheImagePolicy(t *testing.T) {
+	kinds := func(objs []*unstructured.Unstructured) map[string]*unstructured.Unstructured {
+		out := map[string]*unstructured.Unstructured{}
+		for _, o := range objs {
+			out[o.GetKind()+"/"+o.GetName()] = o
+		}
+		return out
+	}
+	if off := kinds(helmTemplate(t, "")); off["ValidatingAdmissionPolicy/mcp-operator-mcpserver-images"] != nil {
+		t.Error("the image policy is on by default")
+	}
+	on := kinds(helmTemplate(t, `imagePolicy: {enabled: true, allowedRegistries: [ghcr.io/trusted, quay.io/org/], requireDigest: true, maxStorageMounts: 2, requiredLabels: [team], disallowPrivileged: true}`))
+	want := map[string]*unstructured.Unstructured{}
+	for _, f := range []string{"image_policy.yaml", "image_policy_binding.yaml", "image_policy_params.yaml"} {
+		for _, o := range check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "admission", f)) {
+			want[o.GetKind()+"/"+o.GetName()] = o
+		}
+	}
+	for k, w := range want {
+		got := on[k]
+		if got == nil {
+			t.Errorf("the chart does not render %s", k)
+			continue
+		}
+		if w.GetKind() == "ConfigMap" {
+			continue
+		}
+		if toJSON(t, got.Object["spec"]) != toJSON(t, w.Object["spec"]) {
+			t.Errorf("%s differs from config/admission's:\n%s\n%s", k, toJSON(t, got.Object["spec"]), toJSON(t, w.Object["spec"]))
+		}
+	}
+	data := on["ConfigMap/mcp-operator-image-policy"].Object["data"]
+	if wantData := `{"allowedRegistries":"ghcr.io/trusted,quay.io/org/","disallowPrivileged":"true","maxStorageMounts":"2","requireDigest":"true","requiredLabels":"team"}`; toJSON(t, data) != wantData {
+		t.Errorf("parameters %s, want %s", toJSON(t, data), wantData)
+	}
+}
