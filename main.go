@@ -23,6 +23,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -30,6 +31,7 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/controllers"
+	"github.com/mcp-operator/mcp-operator/internal/imagepolicy"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
@@ -49,6 +51,7 @@ type options struct {
 	leaderElectionNamespace string
 	operatorNamespace       string
 	adminValuesConfigMap    string
+	installImagePolicy      bool
 	// kubeAPIQPS and kubeAPIBurst bound the client's request rate to the API server.
 	kubeAPIQPS   float64
 	kubeAPIBurst int
@@ -117,6 +120,10 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"What the NetworkPolicy of a server whose spec sets no spec.network.ingressFrom allows: open (its port from anyone) "+
 			"or restricted (only from the operator and the admin values' networkPolicy.allowedPeers, egress DNS only). "+
 			"Admin values (networkPolicy.defaultPosture) win over it.")
+	fs.BoolVar(&o.installImagePolicy, "install-image-policy", os.Getenv("MCP_INSTALL_IMAGE_POLICY") == "true",
+		"Install the MCPServer image admission policy (config/admission) at start, with its parameters ConfigMap in the "+
+			"operator's namespace (created once, never overwritten). For OLM, whose bundles cannot carry it: set "+
+			"MCP_INSTALL_IMAGE_POLICY=true in the Subscription's spec.config.env.")
 	fs.DurationVar(&o.controllers.Probe.Timeout, "handshake-timeout", 10*time.Second,
 		"Time limit of one MCP handshake, tool listing included.")
 	o.controllers.Probe.Resolver = mcpprobe.NewResolver()
@@ -202,6 +209,15 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	o.controllers.AdminValues = types.NamespacedName{Namespace: o.operatorNamespace, Name: o.adminValuesConfigMap}
 	if err := controllers.Setup(ctx, mgr, o.controllers); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	if o.installImagePolicy {
+		// The leader installs it (a Runnable needs leader election unless it says otherwise).
+		install := manager.RunnableFunc(func(ctx context.Context) error {
+			return imagepolicy.Install(ctx, mgr.GetClient(), o.operatorNamespace)
+		})
+		if err := mgr.Add(install); err != nil {
+			return err
+		}
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err
