@@ -5,6 +5,7 @@ package controllers_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -130,4 +131,34 @@ func TestPruneWhatTheChartNoLongerRenders(t *testing.T) {
 	check.Eventually(t, timeout, "the NetworkPolicy back", func() (bool, string) {
 		return k8s.Get(context.Background(), key(s), &networkingv1.NetworkPolicy{}) == nil, ""
 	})
+}
+
+// TestRestrictedPostureFromAdminValues: the admin values' restricted posture closes a running
+// server that says nothing about its network to all but the admin's peers and the operator,
+// leaves it only DNS, and says so in NetworkPolicyRestricted; turning policies off says that.
+func TestRestrictedPostureFromAdminValues(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "silent", nil)
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1alpha1.ReasonNetworkUnrestricted)
+
+	setAdminValues(t, "networkPolicy:\n  defaultPosture: restricted\n  allowedPeers: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: gateway}}}]\n", "")
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionTrue, mcpv1alpha1.ReasonNetworkRestricted)
+	if msg := condition(t, got, mcpv1alpha1.ConditionNetworkPolicyRestricted).Message; !strings.Contains(msg, "only the 2 peers") || !strings.Contains(msg, "only to DNS") {
+		t.Errorf("message %q", msg)
+	}
+	np := &networkingv1.NetworkPolicy{}
+	if err := k8s.Get(context.Background(), key(s), np); err != nil {
+		t.Fatal(err)
+	}
+	from := np.Spec.Ingress[0].From
+	if len(from) != 2 || from[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] != "gateway" ||
+		from[1].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] != operatorNamespace {
+		t.Errorf("ingress from %+v: want the gateway, then the operator", from)
+	}
+	if len(np.Spec.Egress) != 1 || len(np.Spec.Egress[0].To) != 0 || len(np.Spec.Egress[0].Ports) != 2 {
+		t.Errorf("egress %+v: want DNS only", np.Spec.Egress)
+	}
+
+	setAdminValues(t, "", "networkPolicy: {enabled: false}\n")
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1alpha1.ReasonNoNetworkPolicy)
 }
