@@ -72,6 +72,12 @@ func main() {
 	opts := parseFlags(flag.CommandLine, os.Args[1:])
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
 	setupLog := ctrl.Log.WithName("setup")
+	profile, err := mcpprobe.TLSProfileFromEnv(os.Getenv)
+	if err != nil {
+		setupLog.Error(err, "reading the TLS profile of MCP handshakes")
+		os.Exit(1)
+	}
+	opts.controllers.Probe.TLS = profile
 	cfg, err := ctrl.GetConfig()
 	if err != nil {
 		setupLog.Error(err, "finding a cluster to talk to")

@@ -36,6 +36,8 @@ type Config struct {
 	Resolver *Resolver
 	// ClientVersion is the version the operator reports as an MCP client.
 	ClientVersion string
+	// TLS raises the TLS floor of https handshakes; zero: TLS 1.2 or later.
+	TLS TLSProfile
 }
 
 // DefaultConfig returns limits suitable for a production operator.
@@ -83,9 +85,10 @@ type TLS struct {
 	InsecureSkipVerify bool
 }
 
-// clientConfig is the TLS client configuration of t: TLS 1.2 or later.
-func (t TLS) clientConfig() *tls.Config {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: t.InsecureSkipVerify} //nolint:gosec // the user's explicit choice, warned about in an event
+// clientConfig is the TLS client configuration of t under the profile: TLS 1.2 or later.
+func (t TLS) clientConfig(profile TLSProfile) *tls.Config {
+	cfg := &tls.Config{MinVersion: max(tls.VersionTLS12, profile.MinVersion), CipherSuites: profile.CipherSuites, //nolint:gosec // skip-verify is the user's explicit choice, warned about in an event
+		CurvePreferences: profile.CurvePreferences, InsecureSkipVerify: t.InsecureSkipVerify}
 	if t.CABundle != "" {
 		pool := x509.NewCertPool()
 		pool.AppendCertsFromPEM([]byte(t.CABundle))
@@ -148,7 +151,7 @@ func (p *Prober) attempt(ctx context.Context, url string, t TLS, transportName s
 		DisableKeepAlives:     true,
 		ResponseHeaderTimeout: p.cfg.Timeout,
 		Proxy:                 http.ProxyFromEnvironment,
-		TLSClientConfig:       t.clientConfig(),
+		TLSClientConfig:       t.clientConfig(p.cfg.TLS),
 	}
 	defer base.CloseIdleConnections()
 	rec := &recorder{base: base, limit: p.cfg.MaxResponseBytes, remaining: p.cfg.MaxResponseBytes}

@@ -76,3 +76,43 @@ func TestProbeRefusesOldTLS(t *testing.T) {
 		t.Errorf("%s (%s), want a failure about the protocol version", res.Outcome, res.Message)
 	}
 }
+
+// TestTLSProfileRaisesTheFloorOnly: TLS_MIN_VERSION=1.3 refuses a server that stops at 1.2;
+// nothing lowers the floor below 1.2, and unknown names are errors.
+func TestTLSProfileRaisesTheFloorOnly(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	p, err := mcpprobe.TLSProfileFromEnv(env(map[string]string{"TLS_MIN_VERSION": "VersionTLS13", "TLS_GROUPS": "X25519, P-256",
+		"TLS_CIPHER_SUITES": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}))
+	if err != nil || p.MinVersion != tls.VersionTLS13 || len(p.CurvePreferences) != 2 || len(p.CipherSuites) != 1 {
+		t.Fatalf("profile %+v, %v", p, err)
+	}
+	for _, bad := range []map[string]string{{"TLS_MIN_VERSION": "1.1"}, {"TLS_CIPHER_SUITES": "TLS_RSA_WITH_RC4_128_SHA"}, {"TLS_GROUPS": "P-224"}} {
+		if _, err := mcpprobe.TLSProfileFromEnv(env(bad)); err == nil {
+			t.Errorf("%v was accepted", bad)
+		}
+	}
+	if p, err := mcpprobe.TLSProfileFromEnv(env(nil)); err != nil || p.MinVersion != tls.VersionTLS12 {
+		t.Errorf("the default profile %+v, %v: want TLS 1.2", p, err)
+	}
+
+	ca, err := mcptest.NewTestCA("tls12.team.svc.cluster.local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.NotFoundHandler(), TLSConfig: &tls.Config{Certificates: []tls.Certificate{ca.Cert}, MaxVersion: tls.VersionTLS12}}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", srv.TLSConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	resolver := mcpprobe.NewResolver()
+	if err := resolver.Set("tls12.team.svc.cluster.local:443:" + ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	res := mcpprobe.New(mcpprobe.Config{Resolver: resolver, TLS: p}).Probe(context.Background(), "https://tls12.team.svc.cluster.local:443/mcp",
+		mcpprobe.TLS{CABundle: string(ca.CABundle)})
+	if res.Outcome != mcpprobe.OutcomeFailed || !strings.Contains(res.Message, "TLS handshake") {
+		t.Errorf("%s (%s), want the TLS 1.2-only server refused under TLS_MIN_VERSION=1.3", res.Outcome, res.Message)
+	}
+}
