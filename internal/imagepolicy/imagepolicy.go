@@ -11,9 +11,8 @@ import (
 	"context"
 	"fmt"
 
-	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -26,29 +25,26 @@ const fieldOwner = "mcp-operator"
 // Install applies the policy and its binding, with the parameters in namespace, and creates
 // the parameters ConfigMap there unless it exists.
 func Install(ctx context.Context, c client.Client, namespace string) error {
-	policy := &admissionregistrationv1.ValidatingAdmissionPolicy{}
-	binding := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{}
-	params := &corev1.ConfigMap{}
+	policy, binding, params := &unstructured.Unstructured{}, &unstructured.Unstructured{}, &unstructured.Unstructured{}
 	for _, m := range []struct {
 		raw []byte
-		obj any
+		obj *unstructured.Unstructured
 	}{{admission.Policy, policy}, {admission.Binding, binding}, {admission.Params, params}} {
-		if err := yaml.UnmarshalStrict(m.raw, m.obj); err != nil {
+		if err := yaml.Unmarshal(m.raw, &m.obj.Object); err != nil {
 			return fmt.Errorf("the embedded image policy: %w", err)
 		}
 	}
-	policy.SetGroupVersionKind(admissionregistrationv1.SchemeGroupVersion.WithKind("ValidatingAdmissionPolicy"))
-	binding.SetGroupVersionKind(admissionregistrationv1.SchemeGroupVersion.WithKind("ValidatingAdmissionPolicyBinding"))
-	binding.Spec.ParamRef.Namespace = namespace
-	for _, obj := range []client.Object{policy, binding} {
-		//nolint:staticcheck // client.Apply with a typed object: the embedded manifests are whole objects
-		if err := c.Patch(ctx, obj, client.Apply, client.FieldOwner(fieldOwner), client.ForceOwnership); err != nil {
-			return fmt.Errorf("applying %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
+	if err := unstructured.SetNestedField(binding.Object, namespace, "spec", "paramRef", "namespace"); err != nil {
+		return err
+	}
+	for _, obj := range []*unstructured.Unstructured{policy, binding} {
+		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner(fieldOwner), client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying %s %s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 	}
-	params.Namespace = namespace
+	params.SetNamespace(namespace)
 	if err := c.Create(ctx, params); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("creating the image policy's parameters %s/%s: %w", namespace, params.Name, err)
+		return fmt.Errorf("creating the image policy's parameters %s/%s: %w", namespace, params.GetName(), err)
 	}
 	return nil
 }
