@@ -6,6 +6,7 @@ package node
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,19 +68,8 @@ func waitTools(t *testing.T, ok func([]string) bool) {
 		if s.Status.Tools == nil {
 			return false, "no tools in status"
 		}
-		return ok(s.Status.Tools.Names), "tools: " + joinNames(s.Status.Tools.Names)
+		return ok(s.Status.Tools.Names), "tools: " + strings.Join(s.Status.Tools.Names, ",")
 	})
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ","
-		}
-		out += n
-	}
-	return out
 }
 
 // sampleServer is an MCPServer of cmd/sample-mcp-server's image with the given arguments.

@@ -53,7 +53,8 @@ type Options struct {
 	// installed in as a user would (dist/install.yaml, OLM).
 	WithoutProjectCRDs bool
 	// RealNode, when set, adds one real node beside the simulated ones (which are then
-	// tainted, so that only pods that tolerate kwokTaint run there). It needs root.
+	// tainted kwok.x-k8s.io/node=fake:NoSchedule, so that only pods that tolerate it run there).
+	// It needs root.
 	RealNode *RealNodeOptions
 }
 
@@ -224,9 +225,9 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 	return nil
 }
 
-// KwokTaint keeps pods off the simulated nodes when a real node is there: only pods that
+// kwokTaint keeps pods off the simulated nodes when a real node is there: only pods that
 // tolerate it run on kwok.
-var KwokTaint = corev1.Taint{Key: kwokNodeAnnotation, Value: "fake", Effect: corev1.TaintEffectNoSchedule}
+var kwokTaint = corev1.Taint{Key: kwokNodeAnnotation, Value: "fake", Effect: corev1.TaintEffectNoSchedule}
 
 // createNodes registers the simulated nodes for kwok to run.
 func (c *Cluster) createNodes(ctx context.Context, o Options) error {
@@ -247,7 +248,7 @@ func (c *Cluster) createNodes(ctx context.Context, o Options) error {
 		}
 		node.Status.Allocatable = node.Status.Capacity
 		if c.Node != nil {
-			node.Spec.Taints = []corev1.Taint{KwokTaint}
+			node.Spec.Taints = []corev1.Taint{kwokTaint}
 		}
 		if err := c.Client.Create(ctx, node); err != nil {
 			return fmt.Errorf("creating node %s: %w", name, err)

@@ -39,8 +39,6 @@ type RealNodeOptions struct {
 type RealNode struct {
 	// Name is the node's name; IP its address, reachable from this machine.
 	Name, IP string
-	// ContainerdState is where containerd keeps its running tasks (init.pid of each container).
-	ContainerdState string
 
 	processes []*Process
 	kubeProxy string
@@ -93,7 +91,7 @@ func prepareRealNode(ctx context.Context) (*RealNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &RealNode{Name: RealNodeName, IP: RealNodeIP, ContainerdState: filepath.Join(nodeRun, "containerd-state"),
+	n := &RealNode{Name: RealNodeName, IP: RealNodeIP,
 		kubeProxy: os.Getenv("TEST_ASSET_KUBE_PROXY"), lock: lock}
 	if err := cleanupNode(n.kubeProxy); err != nil {
 		n.release()
@@ -302,16 +300,6 @@ func (n *RealNode) Healthy() error {
 	return nil
 }
 
-// Process returns the node's program of that name (kubelet, containerd, kube-proxy, coredns).
-func (n *RealNode) Process(name string) *Process {
-	for _, p := range n.processes {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
 // ContainerPID returns the host PID of a running container, from its pod status's
 // containerID (containerd://<id>), for checks of what the runtime really applied.
 func (n *RealNode) ContainerPID(containerID string) (int, error) {
@@ -319,7 +307,7 @@ func (n *RealNode) ContainerPID(containerID string) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("container ID %q is not containerd's", containerID)
 	}
-	raw, err := os.ReadFile(filepath.Join(n.ContainerdState, "io.containerd.runtime.v2.task", "k8s.io", id, "init.pid"))
+	raw, err := os.ReadFile(filepath.Join(nodeRun, "containerd-state", "io.containerd.runtime.v2.task", "k8s.io", id, "init.pid"))
 	if err != nil {
 		return 0, err
 	}

@@ -18,6 +18,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -50,14 +51,12 @@ func (b *Bed) metricsToken(ctx context.Context) (string, error) {
 			return "", err
 		}
 	}
-	req := &authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: ptrTo(int64(600))}}
+	req := &authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: ptr.To[int64](600)}}
 	if err := c.SubResource("token").Create(ctx, sa, req); err != nil {
 		return "", fmt.Errorf("requesting a token for %s: %w", metricsReader, err)
 	}
 	return req.Status.Token, nil
 }
-
-func ptrTo[T any](v T) *T { return &v }
 
 // scrape reads a Prometheus text endpoint and sums the samples of each metric.
 func scrape(ctx context.Context, url, token string) (map[string]float64, error) {
