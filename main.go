@@ -15,26 +15,31 @@ import (
 	"strings"
 	"time"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	routev1 "github.com/openshift/api/route/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/imagepolicy"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/servingcert"
 )
 
 // leaderElectionID names the Lease that replicas of the operator compete for.
@@ -56,9 +61,33 @@ type options struct {
 	kubeAPIQPS   float64
 	kubeAPIBurst int
 	pprofAddr    string
+	webhook      webhookOptions
 	controllers  controllers.Options
 	zap          zap.Options
 }
+
+// webhookOptions configure the conversion webhook server that every replica runs.
+type webhookOptions struct {
+	port    int
+	certDir string
+	// provisioning is "operator" (the operator keeps its own certificate, see servingcert) or
+	// "external" (OLM, cert-manager or the service CA put one in certDir and inject the CA).
+	provisioning string
+	serviceName  string
+	secretName   string
+	// caFile, with external provisioning, is the CA bundle of the certificate in certDir, which
+	// the operator injects into the CRD (cert-manager's ca.crt, OpenShift's service CA).
+	caFile string
+}
+
+// Webhook certificate provisioning modes.
+const (
+	provisionByOperator = "operator"
+	provisionExternally = "external"
+)
+
+// mcpServerCRD is the CRD whose conversion webhook the operator serves.
+const mcpServerCRD = "mcpservers.mcp.x-k8s.io"
 
 // gcPercent is the operator's default GC target (Go's is 100). Its live heap is small and its CPU
 // mostly idle, so collecting twice as often costs little and keeps the resident set close to the
@@ -130,6 +159,21 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"Install the MCPServer image admission policy (config/admission) at start, with its parameters ConfigMap in the "+
 			"operator's namespace (created once, never overwritten). For OLM, whose bundles cannot carry it: set "+
 			"MCP_INSTALL_IMAGE_POLICY=true in the Subscription's spec.config.env.")
+	fs.IntVar(&o.webhook.port, "webhook-port", 9443, "Port of the webhook server, which converts MCPServers between v1alpha1 and v1beta1.")
+	fs.StringVar(&o.webhook.certDir, "webhook-cert-dir", "/tmp/k8s-webhook-server/serving-certs",
+		"Folder of the webhook server's tls.crt and tls.key; reloaded when they change.")
+	fs.StringVar(&o.webhook.provisioning, "webhook-cert-provisioning", provisionByOperator,
+		"Where the webhook's certificate comes from: operator (it keeps a CA and a serving certificate in a Secret of its "+
+			"namespace, renews them, and injects the CA into the MCPServer CRD) or external (OLM, cert-manager or "+
+			"OpenShift's service CA writes --webhook-cert-dir and injects the CA).")
+	fs.StringVar(&o.webhook.caFile, "webhook-ca-file", "",
+		"With --webhook-cert-provisioning=external: the CA bundle of that certificate, which the operator then injects into "+
+			"the MCPServer CRD with its webhook Service (cert-manager, OpenShift's service CA). Unset: the CRD is left as it "+
+			"is (OLM points it at the certificate it makes).")
+	fs.StringVar(&o.webhook.serviceName, "webhook-service-name", "mcp-operator-webhook-service",
+		"The webhook Service in the operator's namespace, named in the certificate the operator provisions.")
+	fs.StringVar(&o.webhook.secretName, "webhook-cert-secret", "mcp-operator-webhook-cert",
+		"The Secret in the operator's namespace where the operator keeps the webhook's CA and certificate.")
 	fs.DurationVar(&o.controllers.Probe.Timeout, "handshake-timeout", 10*time.Second,
 		"Time limit of one MCP handshake, tool listing included.")
 	o.controllers.Probe.Resolver = mcpprobe.NewResolver()
@@ -161,13 +205,46 @@ func newScheme() (*runtime.Scheme, error) {
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
+	if err := mcpv1beta1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
 	if err := mcpv1alpha1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
 	if err := routev1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
+	// The CRD itself, whose conversion webhook the operator points at its certificate.
+	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
 	return scheme, nil
+}
+
+// webhookCertificates makes the webhook's serving certificate good before the webhook server
+// starts (it reads the files at start), when the operator provisions it or injects its CA, and
+// returns the Rotator that keeps it so; with nothing to do (OLM) it returns nil.
+func webhookCertificates(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, o options) (*servingcert.Rotator, error) {
+	certOpts := servingcert.Options{Namespace: o.operatorNamespace, SecretName: o.webhook.secretName,
+		ServiceName: o.webhook.serviceName, CertDir: o.webhook.certDir, CRDs: []string{mcpServerCRD}}
+	switch o.webhook.provisioning {
+	case provisionExternally:
+		if o.webhook.caFile == "" {
+			return nil, nil
+		}
+		certOpts.CAFile = o.webhook.caFile
+	case provisionByOperator:
+	default:
+		return nil, fmt.Errorf("--webhook-cert-provisioning is %q: it must be %s or %s", o.webhook.provisioning, provisionByOperator, provisionExternally)
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, err
+	}
+	if err := servingcert.Ensure(ctx, c, certOpts, time.Now()); err != nil {
+		return nil, fmt.Errorf("provisioning the webhook's serving certificate (or run with --webhook-cert-provisioning=external): %w", err)
+	}
+	return &servingcert.Rotator{Client: c, Options: certOpts, Interval: time.Hour}, nil
 }
 
 // run starts the manager and blocks until ctx ends or the manager fails.
@@ -198,7 +275,12 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 		return err
 	}
 	o.controllers.Platform = platform.New(discoveryClient, time.Minute)
+	certs, err := webhookCertificates(ctx, cfg, scheme, o)
+	if err != nil {
+		return err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		WebhookServer:                 webhook.NewServer(webhook.Options{Port: o.webhook.port, CertDir: o.webhook.certDir, TLSOpts: tlsOpts}),
 		Scheme:                        scheme,
 		Cache:                         controllers.CacheOptions(o.controllers.WatchNamespaces, o.operatorNamespace, o.controllers.Platform.Routes(false)),
 		Metrics:                       metricsOpts,
@@ -211,6 +293,16 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
+	}
+	// Every replica serves conversions, the leader or not, so that reads through v1alpha1 keep
+	// working while one replica restarts.
+	if err := ctrl.NewWebhookManagedBy(mgr, &mcpv1beta1.MCPServer{}).Complete(); err != nil {
+		return fmt.Errorf("registering the conversion webhook: %w", err)
+	}
+	if certs != nil {
+		if err := mgr.Add(certs); err != nil {
+			return err
+		}
 	}
 	o.controllers.AdminValues = types.NamespacedName{Namespace: o.operatorNamespace, Name: o.adminValuesConfigMap}
 	if err := controllers.Setup(ctx, mgr, o.controllers); err != nil {
@@ -229,6 +321,10 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 		return err
 	}
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	// A replica takes webhook traffic (its Service's endpoints) only once it serves.
+	if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
 		return err
 	}
 	ctrl.Log.WithName("setup").Info("starting the manager")

@@ -23,15 +23,18 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
 // TestManagerServesProbesMetricsAndLeads runs the manager against a real API server with the
 // flags a deployment uses, and checks what the manifests rely on: probes answer, the Lease is
-// taken, and metrics are served over HTTPS only to callers allowed to read them.
+// taken, metrics are served over HTTPS only to callers allowed to read them, and the manager's
+// webhook converts MCPServers for the API server.
 func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
-	env, err := testenv.Start(testenv.Options{})
+	env, err := testenv.Start(testenv.Options{ExternalConversion: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +48,9 @@ func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
 		"--metrics-bind-address=" + metricsAddr,
 		"--leader-elect",
 		"--leader-election-namespace=default",
+		"--webhook-cert-provisioning=external",
+		fmt.Sprintf("--webhook-port=%d", env.Webhook.Port),
+		"--webhook-cert-dir=" + env.Webhook.CertDir,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -71,6 +77,26 @@ func TestManagerServesProbesMetricsAndLeads(t *testing.T) {
 		}
 		return lease.Spec.HolderIdentity != nil && *lease.Spec.HolderIdentity != "", "no holder"
 	})
+
+	// Through v1alpha1, the API server converts what it stores (v1beta1) with the manager's
+	// webhook.
+	server := &mcpv1alpha1.MCPServer{
+		ObjectMeta: metav1.ObjectMeta{Name: "converted", Namespace: "default"},
+		Spec: mcpv1alpha1.MCPServerSpec{
+			Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/a/b:1"}},
+			Config: mcpv1alpha1.ServerConfig{Port: 8080},
+		},
+	}
+	check.Eventually(t, 30*time.Second, "an MCPServer created through v1alpha1", func() (bool, string) {
+		if err := env.Client.Create(ctx, server); err != nil {
+			return false, err.Error()
+		}
+		return true, ""
+	})
+	stored := &mcpv1beta1.MCPServer{}
+	if err := env.Client.Get(ctx, client.ObjectKeyFromObject(server), stored); err != nil || stored.Spec.Config.Path != "/mcp" {
+		t.Errorf("read through v1beta1: %v %+v", err, stored.Spec.Config)
+	}
 
 	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // self-signed test serving cert
 	metricsURL := "https://" + metricsAddr + "/metrics"

@@ -15,7 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 )
 
@@ -42,7 +42,7 @@ func setAdminValues(t *testing.T, defaults, overrides string) {
 }
 
 // deploymentWhere waits until the server's Deployment satisfies cond.
-func deploymentWhere(t *testing.T, s *mcpv1alpha1.MCPServer, what string, cond func(*appsv1.Deployment) bool) {
+func deploymentWhere(t *testing.T, s *mcpv1beta1.MCPServer, what string, cond func(*appsv1.Deployment) bool) {
 	t.Helper()
 	check.Eventually(t, timeout, what, func() (bool, string) {
 		d := &appsv1.Deployment{}
@@ -59,7 +59,7 @@ func deploymentWhere(t *testing.T, s *mcpv1alpha1.MCPServer, what string, cond f
 func TestAdminValues(t *testing.T) {
 	ns := newNamespace(t)
 	plain := newServer(t, ns, "plain", nil)
-	explicit := newServer(t, ns, "explicit", func(s *mcpv1alpha1.MCPServer) { s.Spec.Runtime.Replicas = ptr.To[int32](3) })
+	explicit := newServer(t, ns, "explicit", func(s *mcpv1beta1.MCPServer) { s.Spec.Runtime.Replicas = ptr.To[int32](3) })
 	deploymentWhere(t, plain, "chart defaults", func(d *appsv1.Deployment) bool { return *d.Spec.Replicas == 1 })
 
 	// Defaults: fill what the MCPServer left out, never what it said.
@@ -139,11 +139,11 @@ func TestPruneWhatTheChartNoLongerRenders(t *testing.T) {
 func TestRestrictedPostureFromAdminValues(t *testing.T) {
 	ns := newNamespace(t)
 	s := newServer(t, ns, "silent", nil)
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1alpha1.ReasonNetworkUnrestricted)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1beta1.ReasonNetworkUnrestricted)
 
 	setAdminValues(t, "networkPolicy:\n  defaultPosture: restricted\n  allowedPeers: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: gateway}}}]\n", "")
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionTrue, mcpv1alpha1.ReasonNetworkRestricted)
-	if msg := condition(t, got, mcpv1alpha1.ConditionNetworkPolicyRestricted).Message; !strings.Contains(msg, "only the 2 peers") || !strings.Contains(msg, "only to DNS") {
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionNetworkPolicyRestricted, metav1.ConditionTrue, mcpv1beta1.ReasonNetworkRestricted)
+	if msg := condition(t, got, mcpv1beta1.ConditionNetworkPolicyRestricted).Message; !strings.Contains(msg, "only the 2 peers") || !strings.Contains(msg, "only to DNS") {
 		t.Errorf("message %q", msg)
 	}
 	np := &networkingv1.NetworkPolicy{}
@@ -160,5 +160,5 @@ func TestRestrictedPostureFromAdminValues(t *testing.T) {
 	}
 
 	setAdminValues(t, "", "networkPolicy: {enabled: false}\n")
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1alpha1.ReasonNoNetworkPolicy)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1beta1.ReasonNoNetworkPolicy)
 }

@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -24,7 +24,7 @@ import (
 // objects the chart no longer renders. An object of the same name that this MCPServer does not
 // own is never taken over: it is returned as a conflict for the user to resolve. An object
 // already as rendered is not written at all; wrote says whether anything was.
-func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1alpha1.MCPServer, objs, managed []client.Object) (conflicts []string, wrote bool, err error) {
+func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1beta1.MCPServer, objs, managed []client.Object) (conflicts []string, wrote bool, err error) {
 	rendered := map[schema.GroupVersionKind]bool{}
 	gvks := make([]schema.GroupVersionKind, len(objs))
 	for i, obj := range objs {
@@ -67,7 +67,7 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1alp
 
 // applyObject applies one object unless it is already as rendered, and returns a conflict
 // message when an object of that name belongs to someone else, and whether it wrote.
-func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1alpha1.MCPServer, obj client.Object, gvk schema.GroupVersionKind) (string, bool, error) {
+func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta1.MCPServer, obj client.Object, gvk schema.GroupVersionKind) (string, bool, error) {
 	existing, err := r.getExisting(ctx, obj, gvk)
 	if err != nil {
 		return "", false, err
@@ -120,7 +120,7 @@ func (r *MCPServerReconciler) getExisting(ctx context.Context, obj client.Object
 
 // prune deletes the managed objects of kinds the chart did not render this time (for example a
 // NetworkPolicy an admin turned off), if this MCPServer owns them.
-func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1alpha1.MCPServer, rendered map[schema.GroupVersionKind]bool, managed []client.Object) (bool, error) {
+func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1beta1.MCPServer, rendered map[schema.GroupVersionKind]bool, managed []client.Object) (bool, error) {
 	pruned := false
 	for _, typ := range managed {
 		gvk, err := apiutil.GVKForObject(typ, r.Scheme)
@@ -153,11 +153,11 @@ func (r *MCPServerReconciler) prune(ctx context.Context, server *mcpv1alpha1.MCP
 
 // adoptable reports whether obj was made for an earlier MCPServer of the same name (deleted
 // with orphaning, then recreated): that is the same server, so the operator takes it back.
-func adoptable(obj client.Object, server *mcpv1alpha1.MCPServer) bool {
+func adoptable(obj client.Object, server *mcpv1beta1.MCPServer) bool {
 	ref := metav1.GetControllerOf(obj)
 	if ref == nil || ref.Kind != "MCPServer" || ref.Name != server.Name {
 		return false
 	}
 	gv, err := schema.ParseGroupVersion(ref.APIVersion)
-	return err == nil && gv.Group == mcpv1alpha1.GroupVersion.Group
+	return err == nil && gv.Group == mcpv1beta1.GroupVersion.Group
 }

@@ -11,7 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -51,7 +51,7 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 }
 
 func TestAdoptable(t *testing.T) {
-	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "ns", UID: "new"}}
+	server := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "ns", UID: "new"}}
 	owned := func(apiVersion, kind, name string) *corev1.Service {
 		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "ns", OwnerReferences: []metav1.OwnerReference{
 			{APIVersion: apiVersion, Kind: kind, Name: name, UID: "old", Controller: ptr.To(true)}}}}

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -31,8 +32,13 @@ func TestStatusDescriptorsCoverWhatTheOperatorWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	described := map[string]bool{}
-	for _, d := range csv.Spec.CustomResourceDefinitions.Owned[0].StatusDescriptors {
-		described[d.Path] = true
+	for _, owned := range csv.Spec.CustomResourceDefinitions.Owned {
+		if owned.Version != mcpv1beta1.GroupVersion.Version {
+			continue // the operator writes v1beta1; v1alpha1's status is its conversion
+		}
+		for _, d := range owned.StatusDescriptors {
+			described[d.Path] = true
+		}
 	}
 
 	ns := newNamespace(t)
@@ -40,7 +46,7 @@ func TestStatusDescriptorsCoverWhatTheOperatorWrites(t *testing.T) {
 	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "described", Version: "1", Instructions: "Use it.", Tools: []string{"t"}})
 	waitForDeployment(t, key(s))
 	makeAvailable(t, key(s))
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	got.Status.HandshakeRetryCount = 1 // written on failures; make sure it is looked at too
 	status, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&got.Status)
 	if err != nil {

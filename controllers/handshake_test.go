@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
@@ -31,7 +32,7 @@ func TestReadyFollowsTheMCPEndpoint(t *testing.T) {
 	mcp := startMCPServerFor(t, s, opts)
 	waitForDeployment(t, key(s))
 	makeAvailable(t, key(s))
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	if got.Status.Tools == nil || got.Status.Tools.Count != 2 || got.Status.HandshakeRetryCount != 0 {
 		t.Fatalf("tools %+v retries %d", got.Status.Tools, got.Status.HandshakeRetryCount)
 	}
@@ -52,7 +53,7 @@ func TestReadyFollowsTheMCPEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(restarted.Stop)
-	got = waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	got = waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	if got.Status.HandshakeRetryCount != 0 {
 		t.Errorf("retry count %d after success, want 0", got.Status.HandshakeRetryCount)
 	}
@@ -77,7 +78,11 @@ func TestAuthenticationRequiredIsReady(t *testing.T) {
 	route(t, s, strings.TrimPrefix(srv.URL, "http://"))
 	waitForDeployment(t, key(s))
 	makeAvailable(t, key(s))
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAuthenticationRequired)
+	// v1beta1's Verified says why; v1alpha1's Ready is Available, as upstream derives it.
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionVerified, metav1.ConditionTrue, mcpv1beta1.ReasonAuthenticationRequired)
+	if c := condition(t, got, mcpv1alpha1.ConditionReady); c.Status != metav1.ConditionTrue || c.Reason != mcpv1beta1.ReasonAvailable {
+		t.Errorf("Ready %s/%s, want True/Available", c.Status, c.Reason)
+	}
 	if got.Status.Tools != nil {
 		t.Errorf("tools %+v reported without credentials", got.Status.Tools)
 	}
@@ -124,11 +129,11 @@ func TestDeploymentUnavailableNamesPodProblems(t *testing.T) {
 	if err := k8s.Status().Update(ctx, pod); err != nil {
 		t.Fatal(err)
 	}
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonDeploymentUnavailable)
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1beta1.ReasonDeploymentUnavailable)
 	if msg := condition(t, got, mcpv1alpha1.ConditionReady).Message; !strings.Contains(msg, "ImagePullBackOff: Back-off pulling image") {
 		t.Errorf("Ready message %q does not name the pod problem", msg)
 	}
-	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonDeploymentUnavailable, "ImagePullBackOff")
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonDeploymentUnavailable, "ImagePullBackOff")
 }
 
 // TestNameThatCannotNameAService: the API server accepts DNS subdomains as MCPServer names,
@@ -136,8 +141,8 @@ func TestDeploymentUnavailableNamesPodProblems(t *testing.T) {
 func TestNameThatCannotNameAService(t *testing.T) {
 	ns := newNamespace(t)
 	s := newServer(t, ns, "weather.v2", nil)
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	if msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, `the name "weather.v2" cannot name the server's Service`) {
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	if msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message; !strings.Contains(msg, `the name "weather.v2" cannot name the server's Service`) {
 		t.Errorf("Accepted message %q", msg)
 	}
 	requireAbsent(t, &appsv1.Deployment{}, key(s))
@@ -163,14 +168,14 @@ func TestTLSHandshakeTrustsOnlyTheCABundle(t *testing.T) {
 	if err := k8s.Create(ctx, secret); err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, ns, "secure", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Transport = &mcpv1alpha1.TransportConfig{TLS: &mcpv1alpha1.TransportTLS{Enabled: true,
-			CABundleSecret: &mcpv1alpha1.CABundleSecretReference{Name: "server-ca"}}}
+	s := newServer(t, ns, "secure", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Transport = &mcpv1beta1.TransportConfig{TLS: &mcpv1beta1.TransportTLS{Enabled: true,
+			CABundleSecret: &mcpv1beta1.CABundleSecretReference{Name: "server-ca"}}}
 	})
 	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "secure", Version: "1", Tools: []string{"a"}, TLS: &ca.Cert})
 	before := waitForDeployment(t, key(s)).Spec.Template.Annotations[render.ConfigHashAnnotation]
 	makeAvailable(t, key(s))
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	if want := "https://" + host + ":8080/mcp"; got.Status.Address == nil || got.Status.Address.URL != want {
 		t.Errorf("address %+v, want %s", got.Status.Address, want)
 	}
@@ -198,7 +203,7 @@ func TestTLSHandshakeTrustsOnlyTheCABundle(t *testing.T) {
 			t.Fatal(err)
 		}
 		check.Eventually(t, timeout, "Accepted=False saying "+want, func() (bool, string) {
-			c := condition(t, getServer(t, key(s)), mcpv1alpha1.ConditionAccepted)
+			c := condition(t, getServer(t, key(s)), mcpv1beta1.ConditionAccepted)
 			return c.Status == metav1.ConditionFalse && strings.Contains(c.Message, want), c.Message
 		})
 	}
@@ -212,12 +217,12 @@ func TestInsecureSkipVerifyWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, ns, "dev", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Transport = &mcpv1alpha1.TransportConfig{TLS: &mcpv1alpha1.TransportTLS{Enabled: true, InsecureSkipVerify: true}}
+	s := newServer(t, ns, "dev", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Transport = &mcpv1beta1.TransportConfig{TLS: &mcpv1beta1.TransportTLS{Enabled: true, InsecureSkipVerify: true}}
 	})
 	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "dev", Version: "1", TLS: &ca.Cert})
 	waitForDeployment(t, key(s))
 	makeAvailable(t, key(s))
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, "InsecureSkipVerify", "does not verify the server's certificate")
 }

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
@@ -86,7 +87,7 @@ type MCPServerReconciler struct {
 func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	// 1. Load the MCPServer. When it is gone, its objects go with it (owner references), and
 	//    only the handshake memory is left to drop.
-	server := &mcpv1alpha1.MCPServer{}
+	server := &mcpv1beta1.MCPServer{}
 	if err := r.Get(ctx, req.NamespacedName, server); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.Handshakes.Forget(req.NamespacedName)
@@ -199,7 +200,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 // validate checks the MCPServer's name, its network spec and the ConfigMaps and Secrets it
 // references.
-func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1alpha1.MCPServer) (referenceCheck, error) {
+func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1beta1.MCPServer) (referenceCheck, error) {
 	check, err := r.refs.checkReferences(ctx, server)
 	if err != nil {
 		return check, err
@@ -212,14 +213,14 @@ func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1alpha1.
 // nameProblems: every object is named after the MCPServer, and a Service name must be a
 // DNS-1035 label, stricter than what the API server accepts for an MCPServer.
 func nameProblems(name string) []string {
-	if problem := mcpv1alpha1.NameProblem(name); problem != "" {
+	if problem := mcpv1beta1.NameProblem(name); problem != "" {
 		return []string{fmt.Sprintf("the name %q cannot name the server's Service (%s): rename the MCPServer", name, problem)}
 	}
 	return nil
 }
 
 // render renders the chart for the server and times it.
-func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash string, admin render.AdminValues, routes bool) ([]client.Object, error) {
+func (r *MCPServerReconciler) render(server *mcpv1beta1.MCPServer, configHash string, admin render.AdminValues, routes bool) ([]client.Object, error) {
 	start := time.Now()
 	defer func() { renderDuration.Observe(time.Since(start).Seconds()) }()
 	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin, Operator: r.OperatorValues,
@@ -227,7 +228,7 @@ func (r *MCPServerReconciler) render(server *mcpv1alpha1.MCPServer, configHash s
 }
 
 // address is the cluster-internal MCP endpoint of the server's Service.
-func (r *MCPServerReconciler) address(server *mcpv1alpha1.MCPServer) string {
+func (r *MCPServerReconciler) address(server *mcpv1beta1.MCPServer) string {
 	scheme := "http"
 	if t := server.Spec.Transport; t != nil && t.TLS != nil && t.TLS.Enabled {
 		scheme = "https"
@@ -236,26 +237,26 @@ func (r *MCPServerReconciler) address(server *mcpv1alpha1.MCPServer) string {
 }
 
 // endpointPath is the HTTP path of the MCP endpoint (the API defaults it to /mcp).
-func endpointPath(server *mcpv1alpha1.MCPServer) string {
+func endpointPath(server *mcpv1beta1.MCPServer) string {
 	if server.Spec.Config.Path == "" {
 		return "/mcp"
 	}
 	return server.Spec.Config.Path
 }
 
-func wantsRoute(server *mcpv1alpha1.MCPServer) bool {
+func wantsRoute(server *mcpv1beta1.MCPServer) bool {
 	return server.Spec.Expose != nil && server.Spec.Expose.Route != nil
 }
 
 // finish writes the status the observation implies and counts the outcome.
-func (r *MCPServerReconciler) finish(ctx context.Context, server *mcpv1alpha1.MCPServer, obs status.Observation, outcome string) (ctrl.Result, error) {
+func (r *MCPServerReconciler) finish(ctx context.Context, server *mcpv1beta1.MCPServer, obs status.Observation, outcome string) (ctrl.Result, error) {
 	next, err := r.writeStatus(ctx, server, obs)
 	if err != nil {
 		return r.failed("error", err)
 	}
 	if outcome == "" {
 		outcome = "pending"
-		if c := findCondition(next, mcpv1alpha1.ConditionReady); c != nil && c.Status == "True" {
+		if mcpv1alpha1.IsReady(next.Conditions) {
 			outcome = "ready"
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -40,10 +41,10 @@ func TestCustomerExample(t *testing.T) {
 	}
 	k := types.NamespacedName{Namespace: "default", Name: "openshift-mcp-server"}
 
-	server := waitForCondition(t, k, mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	server := waitForCondition(t, k, mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	dep := waitForDeployment(t, k)
 	owner := metav1.OwnerReference{
-		APIVersion: "mcp.x-k8s.io/v1alpha1", Kind: "MCPServer", Name: k.Name, UID: server.UID,
+		APIVersion: "mcp.x-k8s.io/v1beta1", Kind: "MCPServer", Name: k.Name, UID: server.UID,
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
 	}
 	labels := map[string]string{"app": "mcp-server", "mcp-server": "openshift-mcp-server"}
@@ -126,9 +127,9 @@ func TestCustomerExample(t *testing.T) {
 	}
 
 	wantURL := "http://openshift-mcp-server.default.svc." + clusterDomain + ":8080/mcp"
-	server = waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing)
-	if server.Status.Address == nil || server.Status.Address.URL != wantURL {
-		t.Errorf("address %+v, want %s", server.Status.Address, wantURL)
+	server = waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing)
+	if server.Status.Address != nil {
+		t.Errorf("address %+v published before the server was verified", server.Status.Address)
 	}
 	if server.Status.DeploymentName != k.Name || server.Status.ServiceName != k.Name {
 		t.Errorf("deploymentName %q serviceName %q", server.Status.DeploymentName, server.Status.ServiceName)
@@ -136,7 +137,13 @@ func TestCustomerExample(t *testing.T) {
 
 	startMCPServerFor(t, server, mcptest.ServerOptions{Name: "kubernetes-mcp-server", Version: "0.0.50", Tools: []string{"pods_list", "namespaces_list"}})
 	makeAvailable(t, k)
-	server = waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	server = waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
+	if server.Status.Address == nil || server.Status.Address.URL != wantURL {
+		t.Errorf("address %+v, want %s", server.Status.Address, wantURL)
+	}
+	if server.Status.Phase != mcpv1beta1.PhaseAvailable {
+		t.Errorf("phase %q, want Available", server.Status.Phase)
+	}
 	if info := server.Status.ServerInfo; info == nil || info.Name != "kubernetes-mcp-server" || info.Version != "0.0.50" || !info.Capabilities.Tools {
 		t.Errorf("serverInfo %+v", info)
 	}
@@ -153,7 +160,7 @@ func TestCustomerExample(t *testing.T) {
 func TestCustomerExamplePodsPassRestrictedPodSecurity(t *testing.T) {
 	ctx := context.Background()
 	src := newNamespace(t)
-	var server *mcpv1alpha1.MCPServer
+	var server *mcpv1beta1.MCPServer
 	for _, doc := range check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
 		if doc.GetKind() == "ClusterRoleBinding" {
 			continue
@@ -163,7 +170,7 @@ func TestCustomerExamplePodsPassRestrictedPodSecurity(t *testing.T) {
 			t.Fatal(err)
 		}
 		if doc.GetKind() == "MCPServer" {
-			server = &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: doc.GetName(), Namespace: src}}
+			server = &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: doc.GetName(), Namespace: src}}
 		}
 	}
 	dep := waitForDeployment(t, key(server))
@@ -207,25 +214,25 @@ func (w *warningCollector) HandleWarningHeader(_ int, _ string, text string) {
 // Deployment; creating the ConfigMap makes it converge without touching the MCPServer.
 func TestMissingConfigMapBlocksRolloutUntilCreated(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "needs-config", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{{Path: "/etc/mcp-config", Source: mcpv1alpha1.StorageSource{
-			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "server-config"}},
+	s := newServer(t, ns, "needs-config", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Config.Storage = []mcpv1beta1.StorageMount{{Path: "/etc/mcp-config", Source: mcpv1beta1.StorageSource{
+			Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "server-config"}},
 		}}}
 	})
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
 	want := `ConfigMap "server-config" not found (referenced by spec.config.storage[0] (mounted at /etc/mcp-config))`
-	if msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, want) {
+	if msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message; !strings.Contains(msg, want) {
 		t.Errorf("Accepted message %q does not say %q", msg, want)
 	}
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonConfigurationInvalid)
-	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonInvalid, `ConfigMap "server-config" not found`)
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1beta1.ReasonConfigurationInvalid)
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonInvalid, `ConfigMap "server-config" not found`)
 	requireAbsent(t, &appsv1.Deployment{}, key(s))
 
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "server-config", Namespace: ns}, Data: map[string]string{"config.toml": "port = 8080"}}
 	if err := k8s.Create(context.Background(), cm); err != nil {
 		t.Fatal(err)
 	}
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	waitForDeployment(t, key(s))
 }
 
@@ -238,12 +245,12 @@ func TestMissingServiceAccountBlocksRollout(t *testing.T) {
 	if err := k8s.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "runner", Namespace: elsewhere}}); err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, ns, "needs-account", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "needs-account", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Runtime.Security.ServiceAccountName = "runner"
 	})
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
 	want := `ServiceAccount "runner" not found (referenced by spec.runtime.security.serviceAccountName)`
-	if msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, want) {
+	if msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message; !strings.Contains(msg, want) {
 		t.Errorf("Accepted message %q does not say %q", msg, want)
 	}
 	requireAbsent(t, &appsv1.Deployment{}, key(s))
@@ -251,7 +258,7 @@ func TestMissingServiceAccountBlocksRollout(t *testing.T) {
 	if err := k8s.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "runner", Namespace: ns}}); err != nil {
 		t.Fatal(err)
 	}
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	if sa := waitForDeployment(t, key(s)).Spec.Template.Spec.ServiceAccountName; sa != "runner" {
 		t.Errorf("the pods run as %q, want runner", sa)
 	}
@@ -271,15 +278,15 @@ func TestReferencesStayInTheServersNamespace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := newServer(t, ns, "reaches-out", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "reaches-out", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Config.Env = []corev1.EnvVar{{Name: "TOKEN", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 			LocalObjectReference: corev1.LocalObjectReference{Name: "credentials"}, Key: "token"}}}}
-		s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{{Path: "/etc/settings", Source: mcpv1alpha1.StorageSource{
-			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
+		s.Spec.Config.Storage = []mcpv1beta1.StorageMount{{Path: "/etc/settings", Source: mcpv1beta1.StorageSource{
+			Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: "settings"}}}}}
 	})
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message
 	for _, want := range []string{`ConfigMap "settings" not found`, `Secret "credentials" not found`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("Accepted message %q does not say %q", msg, want)
@@ -298,7 +305,7 @@ func TestMissingReferencesAreNamed(t *testing.T) {
 	if err := k8s.Create(ctx, secret); err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, ns, "refs", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "refs", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Config.Env = []corev1.EnvVar{
 			{Name: "TOKEN", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 				LocalObjectReference: corev1.LocalObjectReference{Name: "token"}, Key: "token"}}},
@@ -307,8 +314,8 @@ func TestMissingReferencesAreNamed(t *testing.T) {
 		}
 		s.Spec.Config.EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "extra-env"}}}}
 	})
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message
 	for _, want := range []string{
 		`Secret "extra-env" not found (referenced by spec.config.envFrom[0].secretRef)`,
 		`Secret "token" has no key "token" (referenced by spec.config.env TOKEN (valueFrom.secretKeyRef))`,
@@ -331,9 +338,9 @@ func TestConfigChangeRollsPods(t *testing.T) {
 	if err := k8s.Create(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, ns, "rolls", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{{Path: "/etc/cfg", Source: mcpv1alpha1.StorageSource{
-			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}},
+	s := newServer(t, ns, "rolls", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Config.Storage = []mcpv1beta1.StorageMount{{Path: "/etc/cfg", Source: mcpv1beta1.StorageSource{
+			Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}},
 		}}}
 	})
 	hash := func() string {
@@ -357,8 +364,8 @@ func TestConfigChangeRollsPods(t *testing.T) {
 // when given; sessionAffinity None for stateless servers.
 func TestProbesAndSessionAffinity(t *testing.T) {
 	ns := newNamespace(t)
-	dflt := newServer(t, ns, "default-probe", func(s *mcpv1alpha1.MCPServer) { s.Spec.Config.Port = 9090 })
-	custom := newServer(t, ns, "custom-probe", func(s *mcpv1alpha1.MCPServer) {
+	dflt := newServer(t, ns, "default-probe", func(s *mcpv1beta1.MCPServer) { s.Spec.Config.Port = 9090 })
+	custom := newServer(t, ns, "custom-probe", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Runtime.Health.ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromInt32(9000)}}}
 		s.Spec.Runtime.Health.LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/live", Port: intstr.FromInt32(9000)}}}
 		s.Spec.MCP.Stateless = ptr.To(true)
@@ -394,7 +401,7 @@ func TestProbesAndSessionAffinity(t *testing.T) {
 // an event says which annotations were ignored.
 func TestExtraLabelsAndAnnotations(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "labelled", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "labelled", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.ExtraLabels = map[string]string{"team": "search", "app": "hijack", "mcp-server": "other"}
 		s.Spec.ExtraAnnotations = map[string]string{"example.com/owner": "search-team", "mcp.x-k8s.io/config-hash": "forged"}
 	})
@@ -423,18 +430,18 @@ func TestExtraLabelsAndAnnotations(t *testing.T) {
 // TestScaleToZero: replicas 0 is a healthy state, Ready=True/ScaledToZero.
 func TestScaleToZero(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "idle", func(s *mcpv1alpha1.MCPServer) { s.Spec.Runtime.Replicas = ptr.To[int32](0) })
+	s := newServer(t, ns, "idle", func(s *mcpv1beta1.MCPServer) { s.Spec.Runtime.Replicas = ptr.To[int32](0) })
 	if got := ptr.Deref(waitForDeployment(t, key(s)).Spec.Replicas, -1); got != 0 {
 		t.Fatalf("Deployment replicas %d, want 0", got)
 	}
 	makeAvailable(t, key(s))
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonScaledToZero)
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonScaledToZero)
 }
 
 // TestNetworkPolicyAdmitsOnlyTheMCPPort checks the NetworkPolicy rendered for a server.
 func TestNetworkPolicyAdmitsOnlyTheMCPPort(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "fenced", func(s *mcpv1alpha1.MCPServer) { s.Spec.Config.Port = 7000 })
+	s := newServer(t, ns, "fenced", func(s *mcpv1beta1.MCPServer) { s.Spec.Config.Port = 7000 })
 	np := &networkingv1.NetworkPolicy{}
 	check.Eventually(t, timeout, "the NetworkPolicy", func() (bool, string) {
 		err := k8s.Get(context.Background(), key(s), np)
@@ -475,8 +482,8 @@ func TestForeignObjectIsNeverTakenOver(t *testing.T) {
 	}
 	before := foreign.ResourceVersion
 	s := newServer(t, ns, "taken", nil)
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	if msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, "Deployment "+ns+"/taken already exists and is not managed by this MCPServer") {
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	if msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message; !strings.Contains(msg, "Deployment "+ns+"/taken already exists and is not managed by this MCPServer") {
 		t.Errorf("Accepted message %q does not explain the conflict", msg)
 	}
 	after := &appsv1.Deployment{}
@@ -497,16 +504,16 @@ func TestUnchangedServerCausesNoWrites(t *testing.T) {
 	if err := k8s.Create(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, ns, "settled", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "settled", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Config.EnvFrom = []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}
 	})
 	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "settled", Version: "1", Tools: []string{"t"}})
 	waitForDeployment(t, key(s))
 	makeAvailable(t, key(s))
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	// The Ready event is written in the background; once it is visible, the server is settled.
-	waitForEvent(t, ns, s.Name, corev1.EventTypeNormal, mcpv1alpha1.ReasonAvailable, "answered the initialize handshake")
+	waitForEvent(t, ns, s.Name, corev1.EventTypeNormal, mcpv1beta1.ReasonAvailable, "answered the initialize handshake")
 	before, _ := writes.in(ns)
 
 	// A label on the referenced ConfigMap changes its metadata, not its data: the operator
@@ -539,7 +546,7 @@ func TestSettledServerIsNotRenderedAgainButEditsAreRepaired(t *testing.T) {
 	startMCPServerFor(t, s, mcptest.ServerOptions{Name: "memo", Version: "1"})
 	waitForDeployment(t, key(s))
 	makeAvailable(t, key(s))
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(s), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	// A status-only change of the Deployment: reconciled, not rendered.
 	renders := metricSum(t, "mcp_operator_render_duration_seconds", "", "")
@@ -604,12 +611,12 @@ func TestSettledServerIsNotRenderedAgainButEditsAreRepaired(t *testing.T) {
 func TestSpecAtSchemaLimits(t *testing.T) {
 	ns := newNamespace(t)
 	image := "registry.example.com/" + strings.Repeat("a", 1000-len("registry.example.com/")-len(":1")) + ":1"
-	s := newServer(t, ns, "at-the-limits", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "at-the-limits", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Source.ContainerImage.Ref = image
 		for i := range 64 {
-			s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1alpha1.StorageMount{
+			s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1beta1.StorageMount{
 				Path:   fmt.Sprintf("/mnt/%02d/%s", i, strings.Repeat("p", 200)),
-				Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+				Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 		}
 		s.Spec.ExtraLabels = map[string]string{}
 		s.Spec.ExtraAnnotations = map[string]string{}
@@ -622,7 +629,7 @@ func TestSpecAtSchemaLimits(t *testing.T) {
 			s.Spec.Config.Arguments = append(s.Spec.Config.Arguments, fmt.Sprintf("--flag-%03d=%s", i, strings.Repeat("x", 100)))
 		}
 	})
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	d := waitForDeployment(t, key(s))
 	c := d.Spec.Template.Spec.Containers[0]
 	if c.Image != image || len(c.VolumeMounts) != 64 || len(c.Env) != 200 || len(c.Args) != 200 || d.Labels["example.com/label-19"] == "" {
@@ -636,15 +643,15 @@ func TestSpecAtSchemaLimits(t *testing.T) {
 // event, with the API server's words, instead of failing silently in a retry loop.
 func TestSpecTheClusterRejectsIsReported(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "bad-label", func(s *mcpv1alpha1.MCPServer) {
+	s := newServer(t, ns, "bad-label", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.ExtraLabels = map[string]string{"team": strings.Repeat("x", 64)}
 	})
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message
 	if !strings.Contains(msg, "rejected") || !strings.Contains(msg, "must be no more than 63") {
 		t.Errorf("Accepted message %q does not pass on the API server's reason", msg)
 	}
-	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonInvalid, "must be no more than 63")
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonInvalid, "must be no more than 63")
 
 	// Fixing the spec clears it.
 	fixed := getServer(t, key(s))
@@ -652,7 +659,7 @@ func TestSpecTheClusterRejectsIsReported(t *testing.T) {
 	if err := k8s.Update(context.Background(), fixed); err != nil {
 		t.Fatal(err)
 	}
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	waitForDeployment(t, key(s))
 }
 
@@ -662,21 +669,21 @@ func TestSpecTheClusterRejectsIsReported(t *testing.T) {
 // server's NetworkPolicy.
 func TestBadNetworkCIDRIsNotAccepted(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "bad-cidr", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Network = &mcpv1alpha1.NetworkConfig{EgressTo: []networkingv1.NetworkPolicyPeer{
+	s := newServer(t, ns, "bad-cidr", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Network = &mcpv1beta1.NetworkConfig{EgressTo: []networkingv1.NetworkPolicyPeer{
 			{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/33"}},
 			{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8", Except: []string{"192.168.0.0/16"}}},
 		}}
 	})
-	got := waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	msg := condition(t, got, mcpv1alpha1.ConditionAccepted).Message
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message
 	for _, want := range []string{`network.egressTo[0].ipBlock.cidr: "10.0.0.0/33" is not a CIDR`,
 		"network.egressTo[1].ipBlock.except[0]: 192.168.0.0/16 does not lie within the cidr 10.0.0.0/8"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("Accepted message %q does not say %q", msg, want)
 		}
 	}
-	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1alpha1.ReasonInvalid, "network.egressTo[0].ipBlock.cidr")
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonInvalid, "network.egressTo[0].ipBlock.cidr")
 	requireAbsent(t, &appsv1.Deployment{}, key(s))
 
 	current := getServer(t, key(s))
@@ -685,7 +692,7 @@ func TestBadNetworkCIDRIsNotAccepted(t *testing.T) {
 	if err := k8s.Patch(context.Background(), current, patch); err != nil {
 		t.Fatal(err)
 	}
-	waitForCondition(t, key(s), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	np := &networkingv1.NetworkPolicy{}
 	check.Eventually(t, timeout, "the NetworkPolicy with the egress peer", func() (bool, string) {
 		if err := k8s.Get(context.Background(), key(s), np); err != nil {
@@ -701,18 +708,18 @@ func TestBadNetworkCIDRIsNotAccepted(t *testing.T) {
 func TestStatusSaysWhetherTheNetworkIsRestricted(t *testing.T) {
 	ns := newNamespace(t)
 	open := newServer(t, ns, "open", nil)
-	got := waitForCondition(t, key(open), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1alpha1.ReasonNetworkUnrestricted)
-	if msg := condition(t, got, mcpv1alpha1.ConditionNetworkPolicyRestricted).Message; !strings.Contains(msg, "any pod may reach the server's port") {
+	got := waitForCondition(t, key(open), mcpv1beta1.ConditionNetworkPolicyRestricted, metav1.ConditionFalse, mcpv1beta1.ReasonNetworkUnrestricted)
+	if msg := condition(t, got, mcpv1beta1.ConditionNetworkPolicyRestricted).Message; !strings.Contains(msg, "any pod may reach the server's port") {
 		t.Errorf("message %q", msg)
 	}
 
 	clients := networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"role": "client"}}}
-	closed := newServer(t, ns, "closed", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Network = &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients},
+	closed := newServer(t, ns, "closed", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Network = &mcpv1beta1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients},
 			EgressPorts: []networkingv1.NetworkPolicyPort{{Port: ptr.To(intstr.FromInt32(443))}}}
 	})
-	got = waitForCondition(t, key(closed), mcpv1alpha1.ConditionNetworkPolicyRestricted, metav1.ConditionTrue, mcpv1alpha1.ReasonNetworkRestricted)
-	msg := condition(t, got, mcpv1alpha1.ConditionNetworkPolicyRestricted).Message
+	got = waitForCondition(t, key(closed), mcpv1beta1.ConditionNetworkPolicyRestricted, metav1.ConditionTrue, mcpv1beta1.ReasonNetworkRestricted)
+	msg := condition(t, got, mcpv1beta1.ConditionNetworkPolicyRestricted).Message
 	for _, want := range []string{"only the 2 peers", "the operator among them", "only to DNS"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)

@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/references"
 )
@@ -68,7 +68,7 @@ type referenceCheck struct {
 
 // checkReferences finds every ConfigMap and Secret the server references, reports the missing
 // ones (and missing keys), and digests the data of those that exist.
-func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alpha1.MCPServer) (referenceCheck, error) {
+func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1beta1.MCPServer) (referenceCheck, error) {
 	refs := references.Collect(server)
 	caSecret := references.Object{Kind: references.Secret, Name: references.CABundleSecret(server)}
 	var caBundle string
@@ -106,15 +106,15 @@ func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1alph
 
 // tlsProblems: what the API's CEL rules cannot see of spec.transport.tls: a CA bundle that
 // holds no certificate (a missing Secret or key is reported with the other references).
-func tlsProblems(t *mcpv1alpha1.TransportTLS, ca references.Found, bundle string) []string {
+func tlsProblems(t *mcpv1beta1.TransportTLS, ca references.Found, bundle string) []string {
 	var problems []string
 	if t.InsecureSkipVerify && t.CABundleSecret != nil {
 		// CEL refuses this at admission; objects stored before the rule existed are told here.
 		problems = append(problems, "spec.transport.tls: insecureSkipVerify and caBundleSecret are mutually exclusive")
 	}
-	if t.CABundleSecret != nil && ca.Exists && ca.Keys[mcpv1alpha1.CABundleKey] && !x509.NewCertPool().AppendCertsFromPEM([]byte(bundle)) {
+	if t.CABundleSecret != nil && ca.Exists && ca.Keys[mcpv1beta1.CABundleKey] && !x509.NewCertPool().AppendCertsFromPEM([]byte(bundle)) {
 		problems = append(problems, fmt.Sprintf("spec.transport.tls.caBundleSecret: Secret %q key %s contains no valid PEM certificates",
-			t.CABundleSecret.Name, mcpv1alpha1.CABundleKey))
+			t.CABundleSecret.Name, mcpv1beta1.CABundleKey))
 	}
 	return problems
 }
@@ -148,7 +148,7 @@ func (r *referenceReader) read(ctx context.Context, namespace string, obj refere
 	r.mu.Lock()
 	known, ok := r.digests[obj][key]
 	r.mu.Unlock()
-	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion && (!keepCABundle || known.caBundle != "" || !known.keys[mcpv1alpha1.CABundleKey]) {
+	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion && (!keepCABundle || known.caBundle != "" || !known.keys[mcpv1beta1.CABundleKey]) {
 		return known, true, nil
 	}
 
@@ -208,7 +208,7 @@ func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName
 		digest: references.DigestData(values), keys: keys,
 	}
 	if keepCABundle {
-		ro.caBundle = string(values[mcpv1alpha1.CABundleKey])
+		ro.caBundle = string(values[mcpv1beta1.CABundleKey])
 	}
 	return ro, true, nil
 }

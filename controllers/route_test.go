@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -32,22 +33,22 @@ import (
 func TestRouteExposure(t *testing.T) {
 	ctx := context.Background()
 	ns := newNamespace(t)
-	exposed := newServer(t, ns, "exposed", func(s *mcpv1alpha1.MCPServer) {
+	exposed := newServer(t, ns, "exposed", func(s *mcpv1beta1.MCPServer) {
 		s.Spec.Config.Path = "/api/mcp"
-		s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{
+		s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{
 			Host: "weather.apps.example.com", Path: "/api", Annotations: map[string]string{"haproxy.router.openshift.io/timeout": "1h"},
 		}}
 	})
 	startMCPServerFor(t, exposed, mcptest.ServerOptions{Name: "exposed", Version: "1", Path: "/api/mcp"})
 
 	// Plain Kubernetes: no Route API.
-	got := waitForCondition(t, key(exposed), mcpv1alpha1.ConditionExposed, metav1.ConditionFalse, mcpv1alpha1.ReasonRouteAPIUnavailable)
-	if c := condition(t, got, mcpv1alpha1.ConditionAccepted); c.Status != metav1.ConditionTrue {
+	got := waitForCondition(t, key(exposed), mcpv1beta1.ConditionExposed, metav1.ConditionFalse, mcpv1beta1.ReasonRouteAPIUnavailable)
+	if c := condition(t, got, mcpv1beta1.ConditionAccepted); c.Status != metav1.ConditionTrue {
 		t.Fatalf("a Route that cannot be made stopped the rest: Accepted %s %s", c.Status, c.Message)
 	}
 	waitForDeployment(t, key(exposed))
 	makeAvailable(t, key(exposed))
-	waitForCondition(t, key(exposed), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(exposed), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	// The Route API appears.
 	installRouteCRD(t)
@@ -73,26 +74,26 @@ func TestRouteExposure(t *testing.T) {
 	if ref := metav1.GetControllerOf(route); ref == nil || ref.Kind != "MCPServer" || ref.Name != "exposed" {
 		t.Errorf("Route controller %+v", ref)
 	}
-	waitForCondition(t, key(exposed), mcpv1alpha1.ConditionExposed, metav1.ConditionUnknown, mcpv1alpha1.ReasonRoutePending)
+	waitForCondition(t, key(exposed), mcpv1beta1.ConditionExposed, metav1.ConditionUnknown, mcpv1beta1.ReasonRoutePending)
 
 	// The router admits it.
 	setRouteIngress(t, route, corev1.ConditionTrue, "", "")
-	got = waitForCondition(t, key(exposed), mcpv1alpha1.ConditionExposed, metav1.ConditionTrue, mcpv1alpha1.ReasonRouteAdmitted)
+	got = waitForCondition(t, key(exposed), mcpv1beta1.ConditionExposed, metav1.ConditionTrue, mcpv1beta1.ReasonRouteAdmitted)
 	if url := got.Status.Address.ExternalURL; url != "https://weather.apps.example.com/api/mcp" {
 		t.Errorf("externalURL %q", url)
 	}
 
 	// A second server asks for the same host; the router rejects its Route.
-	rival := newServer(t, ns, "rival", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{Host: "weather.apps.example.com"}}
+	rival := newServer(t, ns, "rival", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{Host: "weather.apps.example.com"}}
 	})
 	rivalRoute := &routev1.Route{}
 	check.Eventually(t, timeout, "the rival's Route", func() (bool, string) {
 		return k8s.Get(ctx, key(rival), rivalRoute) == nil, ""
 	})
 	setRouteIngress(t, rivalRoute, corev1.ConditionFalse, "HostAlreadyClaimed", "route exposed already exposes weather.apps.example.com")
-	got = waitForCondition(t, key(rival), mcpv1alpha1.ConditionExposed, metav1.ConditionFalse, mcpv1alpha1.ReasonRouteRejected)
-	if msg := condition(t, got, mcpv1alpha1.ConditionExposed).Message; msg != "router default rejected the Route: HostAlreadyClaimed: route exposed already exposes weather.apps.example.com" {
+	got = waitForCondition(t, key(rival), mcpv1beta1.ConditionExposed, metav1.ConditionFalse, mcpv1beta1.ReasonRouteRejected)
+	if msg := condition(t, got, mcpv1beta1.ConditionExposed).Message; msg != "router default rejected the Route: HostAlreadyClaimed: route exposed already exposes weather.apps.example.com" {
 		t.Errorf("Exposed message %q", msg)
 	}
 
@@ -108,7 +109,7 @@ func TestRouteExposure(t *testing.T) {
 	})
 	check.Eventually(t, timeout, "Exposed and the external URL gone", func() (bool, string) {
 		s := getServer(t, key(exposed))
-		return meta.FindStatusCondition(s.Status.Conditions, mcpv1alpha1.ConditionExposed) == nil && s.Status.Address.ExternalURL == "",
+		return meta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionExposed) == nil && s.Status.Address.ExternalURL == "",
 			fmt.Sprintf("%+v %+v", s.Status.Address, s.Status.Conditions)
 	})
 	requireExists(t, &appsv1.Deployment{}, exposed)

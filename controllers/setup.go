@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
@@ -138,8 +138,8 @@ const referencesIndex = "mcp.x-k8s.io/references"
 // SetupWithManager registers the MCPServer controller, the admin values controller and the
 // handshake scheduler with the manager.
 func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &mcpv1alpha1.MCPServer{}, referencesIndex, func(obj client.Object) []string {
-		return references.IndexKeys(obj.(*mcpv1alpha1.MCPServer))
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &mcpv1beta1.MCPServer{}, referencesIndex, func(obj client.Object) []string {
+		return references.IndexKeys(obj.(*mcpv1beta1.MCPServer))
 	}); err != nil {
 		return err
 	}
@@ -157,11 +157,11 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("mcpserver").
 		// Status writes do not change the generation; only spec changes need a reconcile.
-		For(&mcpv1alpha1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(&mcpv1beta1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.maxConcurrent})
 	for _, owned := range render.ManagedObjects(false) {
 		b = b.Watches(owned, priority.Of(progressPriority,
-			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
+			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
 	}
 	c, err := b.
 		Watches(&corev1.Pod{}, priority.Of(progressPriority, handler.EnqueueRequestsFromMapFunc(serverOfPod))).
@@ -169,7 +169,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.Secret))).
 		WatchesMetadata(&corev1.ServiceAccount{}, handler.EnqueueRequestsFromMapFunc(r.usersOf(references.ServiceAccount))).
 		WatchesRawSource(source.Channel(r.Handshakes.Results(),
-			priority.Of[*mcpv1alpha1.MCPServer](progressPriority, &handler.TypedEnqueueRequestForObject[*mcpv1alpha1.MCPServer]{}))).
+			priority.Of[*mcpv1beta1.MCPServer](progressPriority, &handler.TypedEnqueueRequestForObject[*mcpv1beta1.MCPServer]{}))).
 		WatchesRawSource(source.Channel(adminChanged, handler.EnqueueRequestsFromMapFunc(r.allServers))).
 		Build(r)
 	if err != nil {
@@ -183,7 +183,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 				continue
 			}
 			src := source.Kind(mgr.GetCache(), kind.New(), priority.Of(progressPriority,
-				handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1alpha1.MCPServer{}, handler.OnlyControllerOwner())))
+				handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
 			if err := c.Watch(src); err != nil {
 				ctrl.Log.WithName("platform").Error(err, "watching "+kind.GVK.Kind+"s")
 			}
@@ -207,7 +207,7 @@ func (r *MCPServerReconciler) usersOf(kind references.Kind) handler.MapFunc {
 		if len(r.watched) > 0 && !slices.Contains(r.watched, obj.GetNamespace()) {
 			return nil // the operator's own namespace, watched only for the admin values
 		}
-		servers := &mcpv1alpha1.MCPServerList{}
+		servers := &mcpv1beta1.MCPServerList{}
 		if err := r.List(ctx, servers, client.InNamespace(obj.GetNamespace()),
 			client.MatchingFields{referencesIndex: references.IndexKey(kind, obj.GetName())}); err != nil {
 			log.FromContext(ctx).Error(err, "listing the MCPServers that reference an object", "kind", kind, "object", client.ObjectKeyFromObject(obj))
@@ -219,7 +219,7 @@ func (r *MCPServerReconciler) usersOf(kind references.Kind) handler.MapFunc {
 
 // allServers maps an admin values change to every MCPServer.
 func (r *MCPServerReconciler) allServers(ctx context.Context, _ client.Object) []reconcile.Request {
-	servers := &mcpv1alpha1.MCPServerList{}
+	servers := &mcpv1beta1.MCPServerList{}
 	if err := r.List(ctx, servers); err != nil {
 		log.FromContext(ctx).Error(err, "listing MCPServers after an admin values change")
 		return nil
@@ -227,7 +227,7 @@ func (r *MCPServerReconciler) allServers(ctx context.Context, _ client.Object) [
 	return requestsFor(servers)
 }
 
-func requestsFor(servers *mcpv1alpha1.MCPServerList) []reconcile.Request {
+func requestsFor(servers *mcpv1beta1.MCPServerList) []reconcile.Request {
 	reqs := make([]reconcile.Request, len(servers.Items))
 	for i := range servers.Items {
 		reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&servers.Items[i])}

@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
@@ -24,7 +25,7 @@ import (
 // writeStatus computes the status the observation implies and writes it in one patch, only if
 // it differs from the stored one in more than the progress of an initial rollout (see
 // status.ProgressOnly); then it emits the events a user needs to see.
-func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1alpha1.MCPServer, obs status.Observation) (mcpv1alpha1.MCPServerStatus, error) {
+func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1beta1.MCPServer, obs status.Observation) (mcpv1beta1.MCPServerStatus, error) {
 	key := client.ObjectKeyFromObject(server)
 	prev := r.statuses.stored(key, server)
 	next := status.Compute(prev, obs, metav1.Now())
@@ -53,7 +54,7 @@ type statusWrites struct {
 type pendingStatus struct {
 	// base is the resourceVersion the write was made against.
 	base   string
-	status mcpv1alpha1.MCPServerStatus
+	status mcpv1beta1.MCPServerStatus
 }
 
 func newStatusWrites() *statusWrites {
@@ -62,7 +63,7 @@ func newStatusWrites() *statusWrites {
 
 // stored returns the server's status as last stored: the one the operator wrote, while the
 // cached server is still the version that write was made against; else the cached one.
-func (w *statusWrites) stored(key types.NamespacedName, cached *mcpv1alpha1.MCPServer) mcpv1alpha1.MCPServerStatus {
+func (w *statusWrites) stored(key types.NamespacedName, cached *mcpv1beta1.MCPServer) mcpv1beta1.MCPServerStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	p, ok := w.pending[key]
@@ -73,7 +74,7 @@ func (w *statusWrites) stored(key types.NamespacedName, cached *mcpv1alpha1.MCPS
 	return cached.Status
 }
 
-func (w *statusWrites) wrote(key types.NamespacedName, base string, s mcpv1alpha1.MCPServerStatus) {
+func (w *statusWrites) wrote(key types.NamespacedName, base string, s mcpv1beta1.MCPServerStatus) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.pending[key] = pendingStatus{base: base, status: *s.DeepCopy()}
@@ -87,12 +88,13 @@ func (w *statusWrites) forget(key types.NamespacedName) {
 
 // emitEvents reports the changes a user cares about: acceptance, readiness, a changed tool
 // set, ignored reserved annotations, and TLS verification turned off. Routine status updates make no events.
-func (r *MCPServerReconciler) emitEvents(server *mcpv1alpha1.MCPServer, prev, next mcpv1alpha1.MCPServerStatus) {
-	if c, changed := conditionChange(prev, next, mcpv1alpha1.ConditionAccepted, true); changed && c.Status == metav1.ConditionFalse {
+func (r *MCPServerReconciler) emitEvents(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
+	if c, changed := conditionChange(prev, next, mcpv1beta1.ConditionAccepted, true); changed && c.Status == metav1.ConditionFalse {
 		r.Events.Eventf(server, nil, corev1.EventTypeWarning, c.Reason, "Validate", "%s", c.Message)
 	}
-	// Ready's message counts retries and replicas, so only a new status or reason is news.
-	if c, changed := conditionChange(prev, next, mcpv1alpha1.ConditionReady, false); changed && c.Status != metav1.ConditionUnknown {
+	// Readiness events follow Ready as v1alpha1 shows it (Available and Verified together). Its
+	// message counts retries and replicas, so only a new status or reason is news.
+	if c, changed := readyChange(prev, next); changed && c.Status != metav1.ConditionUnknown {
 		eventType := corev1.EventTypeNormal
 		if c.Status == metav1.ConditionFalse {
 			eventType = corev1.EventTypeWarning
@@ -118,7 +120,7 @@ func (r *MCPServerReconciler) emitEvents(server *mcpv1alpha1.MCPServer, prev, ne
 
 // conditionChange returns next's condition of type t and whether its status or reason (and,
 // with byMessage, its message) differs from prev's.
-func conditionChange(prev, next mcpv1alpha1.MCPServerStatus, t string, byMessage bool) (metav1.Condition, bool) {
+func conditionChange(prev, next mcpv1beta1.MCPServerStatus, t string, byMessage bool) (metav1.Condition, bool) {
 	n := meta.FindStatusCondition(next.Conditions, t)
 	if n == nil {
 		return metav1.Condition{}, false
@@ -127,6 +129,13 @@ func conditionChange(prev, next mcpv1alpha1.MCPServerStatus, t string, byMessage
 	return *n, p == nil || p.Status != n.Status || p.Reason != n.Reason || (byMessage && p.Message != n.Message)
 }
 
-func findCondition(s mcpv1alpha1.MCPServerStatus, t string) *metav1.Condition {
-	return meta.FindStatusCondition(s.Conditions, t)
+// readyChange returns Ready as v1alpha1 derives it from next, and whether its status or reason
+// differs from prev's.
+func readyChange(prev, next mcpv1beta1.MCPServerStatus) (metav1.Condition, bool) {
+	n := mcpv1alpha1.ReadyFrom(next.Conditions)
+	if n == nil {
+		return metav1.Condition{}, false
+	}
+	p := mcpv1alpha1.ReadyFrom(prev.Conditions)
+	return *n, p == nil || p.Status != n.Status || p.Reason != n.Reason
 }

@@ -18,7 +18,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
@@ -28,7 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
@@ -174,18 +173,18 @@ func newNamespace(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = k8s.DeleteAllOf(context.Background(), &mcpv1alpha1.MCPServer{}, client.InNamespace(ns.Name))
+		_ = k8s.DeleteAllOf(context.Background(), &mcpv1beta1.MCPServer{}, client.InNamespace(ns.Name))
 	})
 	return ns.Name
 }
 
 // newServer returns a valid MCPServer spec in ns, which mutate may change before it is created.
-func newServer(t *testing.T, ns, name string, mutate func(*mcpv1alpha1.MCPServer)) *mcpv1alpha1.MCPServer {
+func newServer(t *testing.T, ns, name string, mutate func(*mcpv1beta1.MCPServer)) *mcpv1beta1.MCPServer {
 	t.Helper()
-	s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
-	s.Spec.Source = mcpv1alpha1.Source{
-		Type:           mcpv1alpha1.SourceTypeContainerImage,
-		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/example/mcp-server:1.0.0"},
+	s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
+	s.Spec.Source = mcpv1beta1.Source{
+		Type:           mcpv1beta1.SourceTypeContainerImage,
+		ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "quay.io/example/mcp-server:1.0.0"},
 	}
 	s.Spec.Config.Port = 8080
 	if mutate != nil {
@@ -198,7 +197,7 @@ func newServer(t *testing.T, ns, name string, mutate func(*mcpv1alpha1.MCPServer
 }
 
 // startMCPServerFor runs an MCP server on loopback and routes the server's cluster address to it.
-func startMCPServerFor(t *testing.T, s *mcpv1alpha1.MCPServer, opts mcptest.ServerOptions) *mcptest.Server {
+func startMCPServerFor(t *testing.T, s *mcpv1beta1.MCPServer, opts mcptest.ServerOptions) *mcptest.Server {
 	t.Helper()
 	if opts.Path == "" {
 		opts.Path = "/mcp"
@@ -213,19 +212,19 @@ func startMCPServerFor(t *testing.T, s *mcpv1alpha1.MCPServer, opts mcptest.Serv
 }
 
 // route points the server's Service address at addr.
-func route(t *testing.T, s *mcpv1alpha1.MCPServer, addr string) {
+func route(t *testing.T, s *mcpv1beta1.MCPServer, addr string) {
 	t.Helper()
 	if err := resolver.Set(fmt.Sprintf("%s.%s.svc.%s:%d:%s", s.Name, s.Namespace, clusterDomain, s.Spec.Config.Port, addr)); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func key(s *mcpv1alpha1.MCPServer) types.NamespacedName { return client.ObjectKeyFromObject(s) }
+func key(s *mcpv1beta1.MCPServer) types.NamespacedName { return client.ObjectKeyFromObject(s) }
 
 // getServer reads the MCPServer's current state.
-func getServer(t *testing.T, k types.NamespacedName) *mcpv1alpha1.MCPServer {
+func getServer(t *testing.T, k types.NamespacedName) *mcpv1beta1.MCPServer {
 	t.Helper()
-	s := &mcpv1alpha1.MCPServer{}
+	s := &mcpv1beta1.MCPServer{}
 	if err := k8s.Get(context.Background(), k, s); err != nil {
 		t.Fatal(err)
 	}
@@ -234,12 +233,12 @@ func getServer(t *testing.T, k types.NamespacedName) *mcpv1alpha1.MCPServer {
 
 // waitForCondition waits until the server's condition has the status and reason (and its
 // observedGeneration is current), and returns the server.
-func waitForCondition(t *testing.T, k types.NamespacedName, condType string, status metav1.ConditionStatus, reason string) *mcpv1alpha1.MCPServer {
+func waitForCondition(t *testing.T, k types.NamespacedName, condType string, status metav1.ConditionStatus, reason string) *mcpv1beta1.MCPServer {
 	t.Helper()
-	var s *mcpv1alpha1.MCPServer
+	var s *mcpv1beta1.MCPServer
 	check.Eventually(t, timeout, fmt.Sprintf("%s %s=%s/%s", k, condType, status, reason), func() (bool, string) {
 		s = getServer(t, k)
-		c := meta.FindStatusCondition(s.Status.Conditions, condType)
+		c := check.Condition(s.Status.Conditions, condType)
 		if c == nil {
 			return false, "no such condition"
 		}
@@ -250,9 +249,9 @@ func waitForCondition(t *testing.T, k types.NamespacedName, condType string, sta
 }
 
 // condition returns the server's condition of a type, failing the test when it is missing.
-func condition(t *testing.T, s *mcpv1alpha1.MCPServer, condType string) metav1.Condition {
+func condition(t *testing.T, s *mcpv1beta1.MCPServer, condType string) metav1.Condition {
 	t.Helper()
-	c := meta.FindStatusCondition(s.Status.Conditions, condType)
+	c := check.Condition(s.Status.Conditions, condType)
 	if c == nil {
 		t.Fatalf("%s has no %s condition", s.Name, condType)
 	}
@@ -373,7 +372,7 @@ func metricSum(t *testing.T, name, label, value string) float64 {
 }
 
 // requireExists fails when the server's object of obj's type does not exist.
-func requireExists(t *testing.T, obj client.Object, s *mcpv1alpha1.MCPServer) {
+func requireExists(t *testing.T, obj client.Object, s *mcpv1beta1.MCPServer) {
 	t.Helper()
 	if err := k8s.Get(context.Background(), key(s), obj); err != nil {
 		t.Fatalf("%T %s: %v", obj, key(s), err)

@@ -13,13 +13,13 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
 
 // readWorkload reads the server's Deployment and, when no pod is available, why.
-func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1alpha1.MCPServer, desired int32) (status.Workload, error) {
+func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1beta1.MCPServer, desired int32) (status.Workload, error) {
 	w := status.Workload{Desired: desired}
 	dep := &appsv1.Deployment{}
 	if err := r.Get(ctx, client.ObjectKeyFromObject(server), dep); apierrors.IsNotFound(err) {
@@ -62,7 +62,7 @@ func renderedNetwork(objs []client.Object) status.Network {
 
 // readNetworkPolicy reads the server's NetworkPolicy from the cache, to say in status what it
 // allows, when the render memo skipped rendering (the objects were found as rendered).
-func (r *MCPServerReconciler) readNetworkPolicy(ctx context.Context, server *mcpv1alpha1.MCPServer) (status.Network, error) {
+func (r *MCPServerReconciler) readNetworkPolicy(ctx context.Context, server *mcpv1beta1.MCPServer) (status.Network, error) {
 	np := &networkingv1.NetworkPolicy{}
 	if err := r.Get(ctx, client.ObjectKeyFromObject(server), np); apierrors.IsNotFound(err) {
 		return status.NetworkOf(nil), nil
@@ -76,7 +76,7 @@ func (r *MCPServerReconciler) readNetworkPolicy(ctx context.Context, server *mcp
 }
 
 // readExposure reads the server's Route, when one is wanted and the cluster serves Routes.
-func (r *MCPServerReconciler) readExposure(ctx context.Context, server *mcpv1alpha1.MCPServer, routes bool) (status.Exposure, error) {
+func (r *MCPServerReconciler) readExposure(ctx context.Context, server *mcpv1beta1.MCPServer, routes bool) (status.Exposure, error) {
 	e := status.Exposure{Wanted: wantsRoute(server), APIAvailable: routes, Path: endpointPath(server)}
 	if !e.Wanted || !routes {
 		return e, nil

@@ -120,6 +120,12 @@ type MCPServerStatus struct {
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Ready Replicas",xDescriptors={"urn:alm:descriptor:text"}
 	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
+	// Phase summarises the conditions in one word: Available, Pending or Failed.
+	// +optional
+	// +kubebuilder:validation:Enum=Pending;Available;Failed
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Phase",xDescriptors={"urn:alm:descriptor:io.kubernetes.phase"}
+	Phase string `json:"phase,omitempty"`
+
 	// Conditions are the latest observations: Accepted (the spec and its references check out)
 	// and Ready (the server is available and speaks MCP). Each is stamped with the generation it
 	// describes.

@@ -494,7 +494,11 @@ type MCPConfig struct {
 // Deployment and a Service, checks that the server really speaks MCP, and reports its address
 // and identity in status.
 //
+// Deprecated: use mcp.x-k8s.io/v1beta1. v1alpha1 is served, and converted to and from the
+// stored v1beta1 without loss (see mcpserver_conversion.go).
+//
 // +kubebuilder:object:root=true
+// +kubebuilder:deprecatedversion:warning="mcp.x-k8s.io/v1alpha1 MCPServer is deprecated; use mcp.x-k8s.io/v1beta1"
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=mcps
 // +operator-sdk:csv:customresourcedefinitions:displayName="MCP Server",resources={{Deployment,v1},{Service,v1},{NetworkPolicy,v1},{Route,v1}}
@@ -503,6 +507,7 @@ type MCPConfig struct {
 // +kubebuilder:printcolumn:name="Image",type=string,JSONPath=`.spec.source.containerImage.ref`
 // +kubebuilder:printcolumn:name="Port",type=integer,JSONPath=`.spec.config.port`
 // +kubebuilder:printcolumn:name="Address",type=string,JSONPath=`.status.address.url`
+// +kubebuilder:printcolumn:name="Phase",type=string,priority=1,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Tools",type=integer,priority=1,JSONPath=`.status.tools.count`
 // +kubebuilder:printcolumn:name="External URL",type=string,priority=1,JSONPath=`.status.address.externalURL`

@@ -99,7 +99,7 @@ func TestEveryFieldRoundTrip(t *testing.T) {
 	}
 
 	stored := &unstructured.Unstructured{}
-	stored.SetGroupVersionKind(testenv.GVK())
+	stored.SetGroupVersionKind(mcpv1alpha1.GroupVersion.WithKind("MCPServer"))
 	if err := env.Client.Get(ctx, client.ObjectKeyFromObject(typed), stored); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
@@ -467,7 +468,7 @@ func patchedSpec(t *testing.T, patchYAML string) map[string]any {
 func mcpServerFromSpec(t *testing.T, spec map[string]any) *unstructured.Unstructured {
 	t.Helper()
 	obj := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
-	obj.SetGroupVersionKind(testenv.GVK())
+	obj.SetGroupVersionKind(mcpv1alpha1.GroupVersion.WithKind("MCPServer"))
 	obj.SetNamespace("default")
 	obj.SetName("validation")
 	return obj

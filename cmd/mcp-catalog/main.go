@@ -26,7 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/page"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
@@ -78,7 +78,7 @@ func run(ctx context.Context, o options) error {
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		return err
 	}
-	if err := mcpv1alpha1.AddToScheme(scheme); err != nil {
+	if err := mcpv1beta1.AddToScheme(scheme); err != nil {
 		return err
 	}
 	store := sources.NewStore()

@@ -18,7 +18,6 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/render"
 
 	appsv1 "k8s.io/api/apps/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -28,6 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
 
@@ -51,7 +51,7 @@ func startWatcher(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme)
 		return nil, err
 	}
 	w := &watcher{cache: c, ready: map[string]time.Time{}, created: map[string]time.Time{}, available: map[string]time.Time{}}
-	servers, err := c.GetInformer(ctx, &mcpv1alpha1.MCPServer{})
+	servers, err := c.GetInformer(ctx, &mcpv1beta1.MCPServer{})
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +79,8 @@ func startWatcher(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme)
 }
 
 func (w *watcher) observe(obj any) {
-	s, ok := obj.(*mcpv1alpha1.MCPServer)
-	if !ok || !meta.IsStatusConditionTrue(s.Status.Conditions, mcpv1alpha1.ConditionReady) {
+	s, ok := obj.(*mcpv1beta1.MCPServer)
+	if !ok || !mcpv1alpha1.IsReady(s.Status.Conditions) {
 		return
 	}
 	w.mu.Lock()
@@ -146,13 +146,13 @@ func (w *watcher) readyTimes() []time.Time {
 
 // readyNow counts the MCPServers that are Ready at this moment.
 func (w *watcher) readyNow() int {
-	list := &mcpv1alpha1.MCPServerList{}
+	list := &mcpv1beta1.MCPServerList{}
 	if err := w.cache.List(context.Background(), list, client.InNamespace(benchNamespace)); err != nil {
 		return 0
 	}
 	n := 0
 	for i := range list.Items {
-		if meta.IsStatusConditionTrue(list.Items[i].Status.Conditions, mcpv1alpha1.ConditionReady) {
+		if mcpv1alpha1.IsReady(list.Items[i].Status.Conditions) {
 			n++
 		}
 	}

@@ -218,7 +218,7 @@ func (r *runN) startOperator(ctx context.Context) error {
 		"--metrics-bind-address=" + r.metrics, "--metrics-secure=false",
 		"--reverify-interval=" + r.cfg.reverify.String(),
 		fmt.Sprintf("--resolve=*.%s.svc.cluster.local:8080:%s", benchNamespace, sampleAddr),
-	}, r.cfg.operatorArgs...)
+	}, append(r.cluster.OperatorWebhookArgs(), r.cfg.operatorArgs...)...)
 	say("N=%d: starting the operator: manager %v", r.n, args[1:])
 	r.operator, err = localcluster.StartProcess(r.dir, "operator", nil, filepath.Join(r.cfg.binDir, "manager"), args...)
 	if err != nil {

@@ -15,20 +15,20 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // benchServer is the i-th MCPServer: the sample server's image, mounting the shared ConfigMap,
 // as an MCP server with its configuration in a ConfigMap would be.
-func benchServer(namespace string, i int) *mcpv1alpha1.MCPServer {
-	s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("bench-%05d", i), Namespace: namespace}}
-	s.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/mcp-operator/sample-mcp-server:0.1.0"}}
-	s.Spec.Config = mcpv1alpha1.ServerConfig{Port: 8080, Path: "/mcp",
-		Storage: []mcpv1alpha1.StorageMount{{Path: "/etc/bench", Source: mcpv1alpha1.StorageSource{
-			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
+func benchServer(namespace string, i int) *mcpv1beta1.MCPServer {
+	s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("bench-%05d", i), Namespace: namespace}}
+	s.Spec.Source = mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+		ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "quay.io/mcp-operator/sample-mcp-server:0.1.0"}}
+	s.Spec.Config = mcpv1beta1.ServerConfig{Port: 8080, Path: "/mcp",
+		Storage: []mcpv1beta1.StorageMount{{Path: "/etc/bench", Source: mcpv1beta1.StorageSource{
+			Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: sharedConfigMap}}}}}}
 	return s
 }

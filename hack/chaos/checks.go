@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 )
 
@@ -42,7 +43,7 @@ func (k *checks) fail(check, object, format string, args ...any) {
 
 // snapshot is one namespace's MCPServers and the kinds of objects the operator makes.
 type snapshot struct {
-	servers         []mcpv1alpha1.MCPServer
+	servers         []mcpv1beta1.MCPServer
 	deployments     []appsv1.Deployment
 	services        []corev1.Service
 	networkPolicies []networkingv1.NetworkPolicy
@@ -51,7 +52,7 @@ type snapshot struct {
 func takeSnapshot(ctx context.Context, c client.Client, namespace string) (snapshot, error) {
 	var s snapshot
 	var (
-		servers  mcpv1alpha1.MCPServerList
+		servers  mcpv1beta1.MCPServerList
 		deps     appsv1.DeploymentList
 		services corev1.ServiceList
 		policies networkingv1.NetworkPolicyList
@@ -130,7 +131,7 @@ func (k *checks) checkConverged(s snapshot) {
 		if srv.Status.ObservedGeneration != srv.Generation {
 			k.fail("status describes the current spec", id, "status.observedGeneration %d, generation %d", srv.Status.ObservedGeneration, srv.Generation)
 		}
-		for _, t := range []string{mcpv1alpha1.ConditionAccepted, mcpv1alpha1.ConditionReady} {
+		for _, t := range []string{mcpv1beta1.ConditionAccepted, mcpv1beta1.ConditionAvailable, mcpv1beta1.ConditionVerified} {
 			if c := meta.FindStatusCondition(srv.Status.Conditions, t); c == nil || c.ObservedGeneration != srv.Generation {
 				k.fail("status describes the current spec", id, "condition %s is missing or describes an older generation", t)
 			}
@@ -186,7 +187,7 @@ func (k *checks) checkForeign(ctx context.Context, c client.Client, records []fo
 
 // checkTruth handshakes with every server directly and compares what it finds with the
 // MCPServer's Ready condition and server info.
-func (k *checks) checkTruth(ctx context.Context, servers []mcpv1alpha1.MCPServer, b behaviour) {
+func (k *checks) checkTruth(ctx context.Context, servers []mcpv1beta1.MCPServer, b behaviour) {
 	prober := mcpprobe.New(mcpprobe.Config{})
 	sem := make(chan struct{}, 20)
 	var wg sync.WaitGroup
@@ -203,7 +204,7 @@ func (k *checks) checkTruth(ctx context.Context, servers []mcpv1alpha1.MCPServer
 			k.mu.Unlock()
 			id := srv.Namespace + "/" + srv.Name
 			res := prober.Probe(ctx, "http://"+b.addr+srv.Spec.Config.Path, mcpprobe.TLS{})
-			ready := meta.IsStatusConditionTrue(srv.Status.Conditions, mcpv1alpha1.ConditionReady)
+			ready := mcpv1alpha1.IsReady(srv.Status.Conditions)
 			reachable := res.Outcome == mcpprobe.OutcomeReady
 			switch {
 			case ready != reachable:
@@ -217,13 +218,13 @@ func (k *checks) checkTruth(ctx context.Context, servers []mcpv1alpha1.MCPServer
 }
 
 // checkTakenName: the MCPServer whose Deployment name was taken says so, and has not taken it.
-func (k *checks) checkTakenName(servers []mcpv1alpha1.MCPServer) {
+func (k *checks) checkTakenName(servers []mcpv1beta1.MCPServer) {
 	for _, srv := range servers {
 		if srv.Name != takenName {
 			continue
 		}
 		k.objects++
-		if c := meta.FindStatusCondition(srv.Status.Conditions, mcpv1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionFalse {
+		if c := mcpv1alpha1.ReadyFrom(srv.Status.Conditions); c == nil || c.Status != metav1.ConditionFalse {
 			k.fail("a taken name is reported", srv.Namespace+"/"+srv.Name, "Ready is not False: %+v", c)
 		}
 	}

@@ -33,7 +33,7 @@ type replica struct {
 	starts int
 }
 
-func newReplica(dir, binDir, name, kubeconfig string, resolve []string, reverify time.Duration) *replica {
+func newReplica(dir, binDir, name, kubeconfig string, resolve, webhookArgs []string, reverify time.Duration) *replica {
 	metrics := fmt.Sprintf("127.0.0.1:%d", localcluster.FreePort())
 	args := []string{
 		"--kubeconfig=" + kubeconfig, "--leader-elect",
@@ -45,6 +45,7 @@ func newReplica(dir, binDir, name, kubeconfig string, resolve []string, reverify
 	for _, r := range resolve {
 		args = append(args, "--resolve="+r)
 	}
+	args = append(args, webhookArgs...)
 	return &replica{name: name, binary: filepath.Join(binDir, "manager"), dir: dir, args: args, metrics: metrics}
 }
 

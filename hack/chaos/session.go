@@ -13,12 +13,12 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 )
@@ -139,7 +139,7 @@ func (s *session) setUp(ctx context.Context) error {
 		return err
 	}
 	for _, name := range []string{"operator-a", "operator-b"} {
-		r := newReplica(s.dir, s.cfg.binDir, name, kubeconfig, resolve, s.cfg.reverify)
+		r := newReplica(s.dir, s.cfg.binDir, name, kubeconfig, resolve, s.cluster.OperatorWebhookArgs(), s.cfg.reverify)
 		if err := r.start(); err != nil {
 			return err
 		}
@@ -239,19 +239,19 @@ func (s *session) waitConverged(ctx context.Context, timeout time.Duration) erro
 }
 
 // settled: the status describes the current generation, and Ready is what it should be.
-func settled(srv mcpv1alpha1.MCPServer, wantReady bool) bool {
+func settled(srv mcpv1beta1.MCPServer, wantReady bool) bool {
 	if srv.Status.ObservedGeneration != srv.Generation {
 		return false
 	}
-	c := meta.FindStatusCondition(srv.Status.Conditions, mcpv1alpha1.ConditionReady)
+	c := mcpv1alpha1.ReadyFrom(srv.Status.Conditions)
 	if c == nil || c.ObservedGeneration != srv.Generation {
 		return false
 	}
 	return (c.Status == metav1.ConditionTrue) == wantReady
 }
 
-func conditionSummary(srv mcpv1alpha1.MCPServer) string {
-	c := meta.FindStatusCondition(srv.Status.Conditions, mcpv1alpha1.ConditionReady)
+func conditionSummary(srv mcpv1beta1.MCPServer) string {
+	c := mcpv1alpha1.ReadyFrom(srv.Status.Conditions)
 	if c == nil {
 		return "no Ready condition"
 	}

@@ -21,17 +21,17 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // editEnv is the environment variable the spec edits change.
 const editEnv = "CHAOS_EDIT"
 
-func chaosServer(namespace string, i int) *mcpv1alpha1.MCPServer {
-	s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("server-%03d", i), Namespace: namespace}}
-	s.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/mcp-operator/sample-mcp-server:0.1.0"}}
-	s.Spec.Config = mcpv1alpha1.ServerConfig{Port: 8080, Path: "/mcp", Env: []corev1.EnvVar{{Name: editEnv, Value: "0"}}}
+func chaosServer(namespace string, i int) *mcpv1beta1.MCPServer {
+	s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("server-%03d", i), Namespace: namespace}}
+	s.Spec.Source = mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+		ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "quay.io/mcp-operator/sample-mcp-server:0.1.0"}}
+	s.Spec.Config = mcpv1beta1.ServerConfig{Port: 8080, Path: "/mcp", Env: []corev1.EnvVar{{Name: editEnv, Value: "0"}}}
 	return s
 }
 
@@ -81,7 +81,7 @@ func (e *editor) run(ctx context.Context, every time.Duration) {
 		name := fmt.Sprintf("server-%03d", e.rng.IntN(e.count))
 		patch, _ := json.Marshal(map[string]any{"spec": map[string]any{"config": map[string]any{
 			"env": []corev1.EnvVar{{Name: editEnv, Value: strconv.Itoa(n)}}}}})
-		obj := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: e.namespace}}
+		obj := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: e.namespace}}
 		reqCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if err := e.c.Patch(reqCtx, obj, client.RawPatch(types.MergePatchType, patch)); err != nil {
 			e.fail.Add(1)

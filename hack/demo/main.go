@@ -25,13 +25,13 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -113,10 +113,11 @@ func run(ctx context.Context, once bool) error {
 	defer sample.Stop(5 * time.Second)
 
 	say("Starting the operator (as `make run` does), reaching the Service name through --resolve")
-	operator, err := localcluster.StartProcess(dir, "operator", nil, filepath.Join(binDir, "manager"),
-		"--kubeconfig="+cluster.Kubeconfig, "--operator-namespace="+operatorNamespace,
+	operatorArgs := append([]string{"--kubeconfig=" + cluster.Kubeconfig, "--operator-namespace=" + operatorNamespace,
 		"--health-probe-bind-address=127.0.0.1:0", "--metrics-bind-address=0",
-		fmt.Sprintf("--resolve=openshift-mcp-server.default.svc.cluster.local:8080:%s", sampleAddr))
+		fmt.Sprintf("--resolve=openshift-mcp-server.default.svc.cluster.local:8080:%s", sampleAddr)},
+		cluster.OperatorWebhookArgs()...)
+	operator, err := localcluster.StartProcess(dir, "operator", nil, filepath.Join(binDir, "manager"), operatorArgs...)
 	if err != nil {
 		return err
 	}
@@ -285,9 +286,9 @@ func waitForReady(ctx context.Context, cluster *localcluster.Cluster, alive func
 	deadline := time.After(3 * time.Minute)
 	var last string
 	for {
-		server := &mcpv1alpha1.MCPServer{}
+		server := &mcpv1beta1.MCPServer{}
 		if err := cluster.Client.Get(ctx, serverKey, server); err == nil {
-			if c := meta.FindStatusCondition(server.Status.Conditions, mcpv1alpha1.ConditionReady); c != nil {
+			if c := mcpv1alpha1.ReadyFrom(server.Status.Conditions); c != nil {
 				if line := fmt.Sprintf("Ready=%s (%s): %s", c.Status, c.Reason, c.Message); line != last {
 					say("%s", line)
 					last = line

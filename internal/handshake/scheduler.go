@@ -20,7 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
@@ -72,7 +72,7 @@ type Scheduler struct {
 	backoff, maxBackoff time.Duration
 
 	queue   priorityqueue.PriorityQueue[types.NamespacedName]
-	results chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer]
+	results chan event.TypedGenericEvent[*mcpv1beta1.MCPServer]
 
 	mu     sync.Mutex
 	states map[types.NamespacedName]*serverState
@@ -103,13 +103,13 @@ func New(prober Prober, o Options) *Scheduler {
 	return &Scheduler{
 		prober: prober, workers: o.Workers, interval: o.Interval, backoff: o.InitialBackoff, maxBackoff: o.MaxBackoff,
 		queue:   priorityqueue.New[types.NamespacedName]("mcp-handshakes"),
-		results: make(chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer], 1024),
+		results: make(chan event.TypedGenericEvent[*mcpv1beta1.MCPServer], 1024),
 		states:  map[types.NamespacedName]*serverState{},
 	}
 }
 
 // Results is the channel of MCPServers whose handshake result changed; the controller watches it.
-func (s *Scheduler) Results() <-chan event.TypedGenericEvent[*mcpv1alpha1.MCPServer] {
+func (s *Scheduler) Results() <-chan event.TypedGenericEvent[*mcpv1beta1.MCPServer] {
 	return s.results
 }
 
@@ -211,10 +211,10 @@ func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
 
 // notify enqueues the MCPServer so that its status shows the new result.
 func (s *Scheduler) notify(ctx context.Context, name types.NamespacedName) {
-	server := &mcpv1alpha1.MCPServer{}
+	server := &mcpv1beta1.MCPServer{}
 	server.Name, server.Namespace = name.Name, name.Namespace
 	select {
-	case s.results <- event.TypedGenericEvent[*mcpv1alpha1.MCPServer]{Object: server}:
+	case s.results <- event.TypedGenericEvent[*mcpv1beta1.MCPServer]{Object: server}:
 	case <-ctx.Done():
 	}
 }

@@ -15,7 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/imagepolicy"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -65,9 +65,9 @@ func TestInstallAppliesThePolicyAndKeepsTheAdminsParameters(t *testing.T) {
 	if err := c.Get(ctx, client.ObjectKeyFromObject(params), params); err != nil || params.Data["allowedRegistries"] != "quay.io/org/" {
 		t.Errorf("the admin's parameters were overwritten: %v %v", params.Data, err)
 	}
-	s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "default"}, Spec: mcpv1alpha1.MCPServerSpec{
-		Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "docker.io/x/y:1"}},
-		Config: mcpv1alpha1.ServerConfig{Port: 8080},
+	s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "default"}, Spec: mcpv1beta1.MCPServerSpec{
+		Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage, ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "docker.io/x/y:1"}},
+		Config: mcpv1beta1.ServerConfig{Port: 8080},
 	}}
 	check.Eventually(t, 10*time.Second, "the restored binding enforcing the admin's parameters", func() (bool, string) {
 		err := c.Create(ctx, s.DeepCopy(), client.DryRunAll)

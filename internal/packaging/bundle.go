@@ -97,7 +97,8 @@ func Generate(o Options) (Files, error) {
 	if err := in.installStrategy(&csv, o.Image); err != nil {
 		return nil, err
 	}
-	if err := in.ownedCRDs(&csv, filepath.Join(o.Root, "api", "v1alpha1")); err != nil {
+	in.declareWebhooks(&csv)
+	if err := in.ownedCRDs(&csv, filepath.Join(o.Root, "api")); err != nil {
 		return nil, err
 	}
 
@@ -166,6 +167,9 @@ type inputs struct {
 func sortObjects(objs []*unstructured.Unstructured) (*inputs, error) {
 	in := &inputs{roles: map[string]*rbacv1.Role{}, clusterRoles: map[string]*rbacv1.ClusterRole{}}
 	for _, u := range objs {
+		if !forOLM(u) {
+			continue
+		}
 		var err error
 		switch u.GetKind() {
 		case "ClusterServiceVersion":
@@ -194,7 +198,7 @@ func sortObjects(objs []*unstructured.Unstructured) (*inputs, error) {
 			b := &rbacv1.ClusterRoleBinding{}
 			err = fromUnstructured(u, b)
 			in.clusterBinds = append(in.clusterBinds, b)
-		case "Service", "ConfigMap", "NetworkPolicy":
+		case "Service", "ConfigMap", "NetworkPolicy", "PodDisruptionBudget":
 			in.extras = append(in.extras, withoutNamespace(u))
 		case "Namespace", "ServiceAccount":
 			// OLM creates the namespace and the deployment's ServiceAccount itself.
@@ -231,6 +235,7 @@ func (in *inputs) installStrategy(csv *operatorsv1alpha1.ClusterServiceVersion, 
 				d.Spec.Template.Spec.Containers[i].Image = image
 			}
 		}
+		useOLMCertificates(d)
 		deployments = append(deployments, operatorsv1alpha1.StrategyDeploymentSpec{Name: d.Name, Label: d.Labels, Spec: d.Spec})
 		serviceAccounts[d.Spec.Template.Spec.ServiceAccountName] = true
 	}
@@ -287,8 +292,9 @@ func (in *inputs) installStrategy(csv *operatorsv1alpha1.ClusterServiceVersion, 
 	return nil
 }
 
-// ownedCRDs describes each CRD of the bundle from the API markers, keeping descriptors the base
-// CSV adds for fields of Kubernetes types.
+// ownedCRDs describes each served version of each CRD of the bundle from the API markers of
+// that version's package (api/<version>), keeping descriptors the base CSV adds for fields of
+// Kubernetes types.
 func (in *inputs) ownedCRDs(csv *operatorsv1alpha1.ClusterServiceVersion, apiDir string) error {
 	base := map[string]operatorsv1alpha1.CRDDescription{}
 	for _, owned := range csv.Spec.CustomResourceDefinitions.Owned {
@@ -300,7 +306,7 @@ func (in *inputs) ownedCRDs(csv *operatorsv1alpha1.ClusterServiceVersion, apiDir
 			if !v.Served {
 				continue
 			}
-			desc, err := CRDDescription(apiDir, crd.Spec.Names.Kind, crd.Name, v.Name)
+			desc, err := CRDDescription(filepath.Join(apiDir, v.Name), crd.Spec.Names.Kind, crd.Name, v.Name)
 			if err != nil {
 				return err
 			}

@@ -13,7 +13,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // Kind is the kind of a referenced object.
@@ -47,7 +47,7 @@ type Object struct {
 
 // Collect lists every reference of the server's spec, in spec order: storage, envFrom, env,
 // then the service account.
-func Collect(server *mcpv1alpha1.MCPServer) []Reference {
+func Collect(server *mcpv1beta1.MCPServer) []Reference {
 	var refs []Reference
 	for i, s := range server.Spec.Config.Storage {
 		where := fmt.Sprintf("spec.config.storage[%d] (mounted at %s)", i, s.Path)
@@ -87,7 +87,7 @@ func Collect(server *mcpv1alpha1.MCPServer) []Reference {
 	}
 	if ca := CABundleSecret(server); ca != "" {
 		// The CA bundle feeds the config hash too, so that a rotation rolls the pods.
-		refs = append(refs, Reference{Kind: Secret, Name: ca, Key: mcpv1alpha1.CABundleKey, Where: "spec.transport.tls.caBundleSecret"})
+		refs = append(refs, Reference{Kind: Secret, Name: ca, Key: mcpv1beta1.CABundleKey, Where: "spec.transport.tls.caBundleSecret"})
 	}
 	if name := server.Spec.Runtime.Security.ServiceAccountName; name != "" {
 		// A pod cannot start as a ServiceAccount that does not exist; saying so before the
@@ -99,7 +99,7 @@ func Collect(server *mcpv1alpha1.MCPServer) []Reference {
 
 // CABundleSecret names the Secret of the server's TLS CA bundle, or "" when it has none or TLS
 // is off (then a stale reference is ignored).
-func CABundleSecret(server *mcpv1alpha1.MCPServer) string {
+func CABundleSecret(server *mcpv1beta1.MCPServer) string {
 	t := server.Spec.Transport
 	if t == nil || t.TLS == nil || !t.TLS.Enabled || t.TLS.CABundleSecret == nil {
 		return ""
@@ -130,7 +130,7 @@ func Objects(refs []Reference) []Object {
 
 // IndexKeys are the values under which an MCPServer is indexed, so that a change to a
 // ConfigMap or Secret finds the servers that use it.
-func IndexKeys(server *mcpv1alpha1.MCPServer) []string {
+func IndexKeys(server *mcpv1beta1.MCPServer) []string {
 	objs := Objects(Collect(server))
 	keys := make([]string, len(objs))
 	for i, o := range objs {

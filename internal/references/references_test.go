@@ -10,18 +10,18 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/references"
 )
 
-func server() *mcpv1alpha1.MCPServer {
-	s := &mcpv1alpha1.MCPServer{}
-	s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{
-		{Path: "/etc/cfg", Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
+func server() *mcpv1beta1.MCPServer {
+	s := &mcpv1beta1.MCPServer{}
+	s.Spec.Config.Storage = []mcpv1beta1.StorageMount{
+		{Path: "/etc/cfg", Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
 			LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}, Items: []corev1.KeyToPath{{Key: "config.toml", Path: "c"}}}}},
-		{Path: "/etc/creds", Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeSecret, Secret: &corev1.SecretVolumeSource{
+		{Path: "/etc/creds", Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeSecret, Secret: &corev1.SecretVolumeSource{
 			SecretName: "creds", Optional: ptr.To(true)}}},
-		{Path: "/tmp", Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+		{Path: "/tmp", Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}},
 	}
 	s.Spec.Config.EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "env"}}}}
 	s.Spec.Config.Env = []corev1.EnvVar{

@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -58,7 +58,7 @@ func BenchmarkRenderAndDiff(b *testing.B) {
 
 // renderAndConfigure renders the server and builds each object's apply configuration, as a
 // reconcile does, and hands every pair to use.
-func renderAndConfigure(b *testing.B, r *render.Renderer, server *mcpv1alpha1.MCPServer, scheme *runtime.Scheme,
+func renderAndConfigure(b *testing.B, r *render.Renderer, server *mcpv1beta1.MCPServer, scheme *runtime.Scheme,
 	use func(obj client.Object, desired *unstructured.Unstructured)) {
 	objs, err := r.Render(render.Request{Server: server, ConfigHash: "sha256:abc"})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 )
 
@@ -98,7 +98,7 @@ func NewChartRenderer() (*Renderer, error) {
 
 // ControlledBy reports whether obj is one of server's objects: its controller owner reference
 // names the server's UID. The operator changes and prunes only such objects.
-func ControlledBy(obj client.Object, server *mcpv1alpha1.MCPServer) bool {
+func ControlledBy(obj client.Object, server *mcpv1beta1.MCPServer) bool {
 	ref := metav1.GetControllerOf(obj)
 	return ref != nil && ref.UID == server.UID
 }

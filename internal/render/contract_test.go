@@ -8,7 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -22,7 +22,7 @@ func TestTheChartKeepsTheContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := customerServer()
-	s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{}}
+	s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{}}
 	objs, err := r.Render(render.Request{Server: s, ConfigHash: "abc", Capabilities: render.Capabilities(true)})
 	if err != nil {
 		t.Fatal(err)

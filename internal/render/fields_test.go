@@ -16,7 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/yaml"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 )
 
@@ -91,8 +91,8 @@ func leaves(v any, prefix []any) []leaf {
 // indices. Two specs set the same own fields when they use the same parts of the API, whatever
 // they write inside the Kubernetes types those parts embed.
 func ownField(path []any) string {
-	apiPkg := reflect.TypeOf(mcpv1alpha1.MCPServerSpec{}).PkgPath()
-	t := reflect.TypeOf(mcpv1alpha1.MCPServerSpec{})
+	apiPkg := reflect.TypeOf(mcpv1beta1.MCPServerSpec{}).PkgPath()
+	t := reflect.TypeOf(mcpv1beta1.MCPServerSpec{})
 	var names []string
 	for _, step := range path {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
@@ -180,7 +180,7 @@ func TestEverySpecFieldReachesTheRenderedObjects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		server := &mcpv1alpha1.MCPServer{}
+		server := &mcpv1beta1.MCPServer{}
 		if err := json.Unmarshal(raw, server); err != nil {
 			return "", err
 		}
@@ -220,7 +220,7 @@ func TestEverySpecFieldReachesTheRenderedObjects(t *testing.T) {
 
 // enumAlternatives change a field with a fixed set of values to another of its values.
 var enumAlternatives = map[string]string{
-	string(mcpv1alpha1.MountPermissionsReadOnly): string(mcpv1alpha1.MountPermissionsReadWrite),
+	string(mcpv1beta1.MountPermissionsReadOnly): string(mcpv1beta1.MountPermissionsReadWrite),
 }
 
 // changed returns another value of the same kind.

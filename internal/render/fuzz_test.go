@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -38,9 +38,9 @@ func FuzzRenderCarriesStringsVerbatim(f *testing.F) {
 		s.Spec.Config.Arguments = []string{arg, "--fixed", arg}
 		s.Spec.Config.Env = []corev1.EnvVar{{Name: "FUZZ", Value: envValue}, {Name: "AFTER", Value: "sentinel"}}
 		s.Spec.ExtraAnnotations = map[string]string{"example.com/fuzz": annotation, "example.com/after": "sentinel"}
-		s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1alpha1.StorageMount{
-			Path: "/data/" + strings.ReplaceAll(arg, ":", "_"), Permissions: mcpv1alpha1.MountPermissionsReadWrite,
-			Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}},
+		s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1beta1.StorageMount{
+			Path: "/data/" + strings.ReplaceAll(arg, ":", "_"), Permissions: mcpv1beta1.MountPermissionsReadWrite,
+			Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}},
 		})
 		objs, err := r.Render(render.Request{Server: s})
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -37,7 +37,7 @@ func TestNetworkPolicyOfEachNetworkShape(t *testing.T) {
 	ingressOnly := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
 	both := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
 	for name, tc := range map[string]struct {
-		network *mcpv1alpha1.NetworkConfig
+		network *mcpv1beta1.NetworkConfig
 		types   []networkingv1.PolicyType
 		ingress []networkingv1.NetworkPolicyIngressRule
 		egress  []networkingv1.NetworkPolicyEgressRule
@@ -46,25 +46,25 @@ func TestNetworkPolicyOfEachNetworkShape(t *testing.T) {
 			types: ingressOnly, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort}},
 		},
 		"ingressFrom: the port from those peers only": {
-			network: &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}},
+			network: &mcpv1beta1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}},
 			types:   ingressOnly, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients}}},
 		},
 		"dnsEgressPeer alone changes nothing": {
-			network: &mcpv1alpha1.NetworkConfig{DNSEgressPeer: &dns},
+			network: &mcpv1beta1.NetworkConfig{DNSEgressPeer: &dns},
 			types:   ingressOnly, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort}},
 		},
 		"egressTo: DNS anywhere, and those peers on any port": {
-			network: &mcpv1alpha1.NetworkConfig{EgressTo: []networkingv1.NetworkPolicyPeer{api}},
+			network: &mcpv1beta1.NetworkConfig{EgressTo: []networkingv1.NetworkPolicyPeer{api}},
 			types:   both, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort}},
 			egress: []networkingv1.NetworkPolicyEgressRule{{Ports: dnsPorts}, {To: []networkingv1.NetworkPolicyPeer{api}}},
 		},
 		"egressPorts: DNS anywhere, and those ports anywhere": {
-			network: &mcpv1alpha1.NetworkConfig{EgressPorts: []networkingv1.NetworkPolicyPort{https}},
+			network: &mcpv1beta1.NetworkConfig{EgressPorts: []networkingv1.NetworkPolicyPort{https}},
 			types:   both, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort}},
 			egress: []networkingv1.NetworkPolicyEgressRule{{Ports: dnsPorts}, {Ports: []networkingv1.NetworkPolicyPort{https}}},
 		},
 		"everything: DNS to its peer, and the peers on the ports": {
-			network: &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}, EgressTo: []networkingv1.NetworkPolicyPeer{api},
+			network: &mcpv1beta1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}, EgressTo: []networkingv1.NetworkPolicyPeer{api},
 				EgressPorts: []networkingv1.NetworkPolicyPort{https}, DNSEgressPeer: &dns},
 			types: both, ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients}}},
 			egress: []networkingv1.NetworkPolicyEgressRule{
@@ -131,7 +131,7 @@ func TestRestrictedPosture(t *testing.T) {
 	for name, tc := range map[string]struct {
 		operator map[string]any
 		admin    render.AdminValues
-		network  *mcpv1alpha1.NetworkConfig
+		network  *mcpv1beta1.NetworkConfig
 		ingress  []networkingv1.NetworkPolicyIngressRule
 		egress   []networkingv1.NetworkPolicyEgressRule
 	}{
@@ -146,13 +146,13 @@ func TestRestrictedPosture(t *testing.T) {
 		},
 		"restricted, the spec's peers and egress: those, the operator, DNS and the egress": {
 			operator: restricted, admin: allowGateway,
-			network: &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}, EgressTo: []networkingv1.NetworkPolicyPeer{api}},
+			network: &mcpv1beta1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}, EgressTo: []networkingv1.NetworkPolicyPeer{api}},
 			ingress: []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients, operator}}},
 			egress:  append(append([]networkingv1.NetworkPolicyEgressRule{}, dnsOnly...), networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{api}}),
 		},
 		"open with the spec's peers: the operator joins them": {
 			operator: open,
-			network:  &mcpv1alpha1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}},
+			network:  &mcpv1beta1.NetworkConfig{IngressFrom: []networkingv1.NetworkPolicyPeer{clients}},
 			ingress:  []networkingv1.NetworkPolicyIngressRule{{Ports: mcpPort, From: []networkingv1.NetworkPolicyPeer{clients, operator}}},
 		},
 		"open, the spec silent: anyone": {

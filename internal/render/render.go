@@ -28,7 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // RouteAPIVersion is the capability that tells the chart the cluster serves Routes.
@@ -53,7 +53,7 @@ type AdminValues struct {
 
 // Request is everything one render depends on.
 type Request struct {
-	Server *mcpv1alpha1.MCPServer
+	Server *mcpv1beta1.MCPServer
 	// ConfigHash digests the data of the ConfigMaps and Secrets the server references.
 	ConfigHash string
 	Admin      AdminValues

@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -38,16 +38,16 @@ func newRenderer(t testing.TB) *render.Renderer {
 }
 
 // customerServer is the customer's example MCPServer, as the API server stores it.
-func customerServer() *mcpv1alpha1.MCPServer {
-	s := &mcpv1alpha1.MCPServer{}
+func customerServer() *mcpv1beta1.MCPServer {
+	s := &mcpv1beta1.MCPServer{}
 	s.Name, s.Namespace = "openshift-mcp-server", "default"
-	s.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{
+	s.Spec.Source = mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage, ContainerImage: &mcpv1beta1.ContainerImageSource{
 		Ref: "quay.io/redhat-user-workloads/ocp-mcp-server-tenant/openshift-mcp-server-release-03:latest",
 	}}
-	s.Spec.Config = mcpv1alpha1.ServerConfig{
+	s.Spec.Config = mcpv1beta1.ServerConfig{
 		Port: 8080, Path: "/mcp", Arguments: []string{"--config", "/etc/mcp-config/config.toml"},
-		Storage: []mcpv1alpha1.StorageMount{{Path: "/etc/mcp-config", Permissions: mcpv1alpha1.MountPermissionsReadOnly,
-			Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
+		Storage: []mcpv1beta1.StorageMount{{Path: "/etc/mcp-config", Permissions: mcpv1beta1.MountPermissionsReadOnly,
+			Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: "openshift-mcp-server-config"}}}}},
 	}
 	s.Spec.Runtime.Security.ServiceAccountName = "mcp-viewer"
@@ -84,7 +84,7 @@ func objectsByKind(t testing.TB, objs []client.Object) (*appsv1.Deployment, *cor
 func TestValueLayers(t *testing.T) {
 	r := newRenderer(t)
 	tests := map[string]struct {
-		spec  func(*mcpv1alpha1.MCPServer)
+		spec  func(*mcpv1beta1.MCPServer)
 		admin render.AdminValues
 		check func(t *testing.T, d *appsv1.Deployment, np *networkingv1.NetworkPolicy)
 	}{
@@ -110,7 +110,7 @@ func TestValueLayers(t *testing.T) {
 			},
 		},
 		"the spec wins over admin defaults, and maps merge": {
-			spec: func(s *mcpv1alpha1.MCPServer) {
+			spec: func(s *mcpv1beta1.MCPServer) {
 				s.Spec.Runtime.Replicas = ptr.To[int32](3)
 				s.Spec.ExtraLabels = map[string]string{"team": "search"}
 				s.Spec.Source.ContainerImage.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "mine"}}
@@ -130,7 +130,7 @@ func TestValueLayers(t *testing.T) {
 			},
 		},
 		"admin overrides win over the spec": {
-			spec: func(s *mcpv1alpha1.MCPServer) { s.Spec.Runtime.Replicas = ptr.To[int32](3) },
+			spec: func(s *mcpv1beta1.MCPServer) { s.Spec.Runtime.Replicas = ptr.To[int32](3) },
 			admin: render.AdminValues{
 				Defaults:  map[string]any{"replicas": 2},
 				Overrides: map[string]any{"replicas": 1, "networkPolicy": map[string]any{"enabled": false}},
@@ -142,7 +142,7 @@ func TestValueLayers(t *testing.T) {
 			},
 		},
 		"enforced security fields beat a user's weaker security context": {
-			spec: func(s *mcpv1alpha1.MCPServer) {
+			spec: func(s *mcpv1beta1.MCPServer) {
 				s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{
 					ReadOnlyRootFilesystem: ptr.To(false), AllowPrivilegeEscalation: ptr.To(true), RunAsUser: ptr.To[int64](0),
 				}
@@ -158,7 +158,7 @@ func TestValueLayers(t *testing.T) {
 			},
 		},
 		"a user's security context replaces the default": {
-			spec: func(s *mcpv1alpha1.MCPServer) {
+			spec: func(s *mcpv1beta1.MCPServer) {
 				s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{RunAsNonRoot: ptr.To(true)}
 			},
 			check: func(t *testing.T, d *appsv1.Deployment, _ *networkingv1.NetworkPolicy) {
@@ -375,7 +375,7 @@ func TestAdminValuesAreDataNotTemplates(t *testing.T) {
 func TestRouteRenderedOnlyWhereRoutesExist(t *testing.T) {
 	r := newRenderer(t)
 	s := customerServer()
-	s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{Host: "mcp.apps.example.com"}}
+	s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{Host: "mcp.apps.example.com"}}
 	for _, routes := range []bool{false, true} {
 		objs, err := r.Render(render.Request{Server: s, Capabilities: render.Capabilities(routes)})
 		if err != nil {

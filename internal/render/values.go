@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // ReservedAnnotationPrefix marks annotation keys that belong to the operator. Users may write
@@ -19,7 +19,7 @@ const ReservedAnnotationPrefix = "mcp.x-k8s.io/"
 // SpecValues maps an MCPServer's spec to chart values: the third of the four value layers.
 // Only what the spec sets appears, so that lower layers (admin defaults, chart defaults) fill
 // the rest. configHash digests the referenced ConfigMaps' and Secrets' data ("" for none).
-func SpecValues(server *mcpv1alpha1.MCPServer, configHash string) (map[string]any, error) {
+func SpecValues(server *mcpv1beta1.MCPServer, configHash string) (map[string]any, error) {
 	spec := &server.Spec
 	v := map[string]any{"port": int64(spec.Config.Port)}
 	if img := spec.Source.ContainerImage; img != nil {
@@ -128,7 +128,7 @@ func stringMap(m map[string]string) map[string]any {
 
 // routeValues maps spec.expose.route to the chart's route values, with the API's defaults (edge
 // termination, plain HTTP redirected) where TLS is left out.
-func routeValues(expose *mcpv1alpha1.ExposeConfig) map[string]any {
+func routeValues(expose *mcpv1beta1.ExposeConfig) map[string]any {
 	if expose == nil || expose.Route == nil {
 		return nil
 	}

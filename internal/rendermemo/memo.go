@@ -17,7 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -77,7 +77,7 @@ func New() *Memo {
 
 // Current reports whether the server's objects are known to be as the inputs render them, and
 // the Deployment's replica count in that render.
-func (m *Memo) Current(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, in Inputs, managed []client.Object) (int32, bool) {
+func (m *Memo) Current(ctx context.Context, c client.Reader, server *mcpv1beta1.MCPServer, in Inputs, managed []client.Object) (int32, bool) {
 	key := client.ObjectKeyFromObject(server)
 	m.mu.Lock()
 	entry, ok := m.entries[key]
@@ -98,7 +98,7 @@ func (m *Memo) Current(ctx context.Context, c client.Reader, server *mcpv1alpha1
 }
 
 // Remember notes that the server's objects are as the inputs render them.
-func (m *Memo) Remember(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, in Inputs, managed []client.Object, replicas int32) {
+func (m *Memo) Remember(ctx context.Context, c client.Reader, server *mcpv1beta1.MCPServer, in Inputs, managed []client.Object, replicas int32) {
 	marks, ok := readMarks(ctx, c, server, managed)
 	if !ok {
 		return
@@ -116,7 +116,7 @@ func (m *Memo) Forget(key types.NamespacedName) {
 }
 
 // readMarks reads the live objects of the managed kinds that the server owns, from the cache.
-func readMarks(ctx context.Context, c client.Reader, server *mcpv1alpha1.MCPServer, managed []client.Object) (map[string]liveMark, bool) {
+func readMarks(ctx context.Context, c client.Reader, server *mcpv1beta1.MCPServer, managed []client.Object) (map[string]liveMark, bool) {
 	marks := map[string]liveMark{}
 	for _, typ := range managed {
 		obj := typ.DeepCopyObject().(client.Object)

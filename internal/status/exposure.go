@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // Exposure is what the reconciler found about exposing the server outside the cluster.
@@ -28,48 +28,48 @@ type Exposure struct {
 }
 
 // exposed sets the Exposed condition and the external URL; without a wanted Route, both go.
-func exposed(s *mcpv1alpha1.MCPServerStatus, e Exposure, accepted bool, generation int64, now metav1.Time) {
+func exposed(s *mcpv1beta1.MCPServerStatus, e Exposure, accepted bool, generation int64, now metav1.Time) {
 	setURL := func(url string) {
 		if s.Address == nil {
-			s.Address = &mcpv1alpha1.MCPServerAddress{}
+			s.Address = &mcpv1beta1.MCPServerAddress{}
 		}
 		s.Address.ExternalURL = url
 	}
 	if !e.Wanted {
-		meta.RemoveStatusCondition(&s.Conditions, mcpv1alpha1.ConditionExposed)
+		meta.RemoveStatusCondition(&s.Conditions, mcpv1beta1.ConditionExposed)
 		if s.Address != nil {
 			s.Address.ExternalURL = ""
 		}
 		return
 	}
 	set := func(status metav1.ConditionStatus, reason, message string) {
-		setCondition(s, mcpv1alpha1.ConditionExposed, status, reason, message, generation, now)
+		setCondition(s, mcpv1beta1.ConditionExposed, status, reason, message, generation, now)
 	}
 	switch {
 	case !accepted:
 		setURL("")
-		set(metav1.ConditionUnknown, mcpv1alpha1.ReasonRoutePending, "nothing is exposed until the spec is accepted")
+		set(metav1.ConditionUnknown, mcpv1beta1.ReasonRoutePending, "nothing is exposed until the spec is accepted")
 	case !e.APIAvailable:
 		setURL("")
-		set(metav1.ConditionFalse, mcpv1alpha1.ReasonRouteAPIUnavailable,
+		set(metav1.ConditionFalse, mcpv1beta1.ReasonRouteAPIUnavailable,
 			"this cluster does not serve the OpenShift Route API (route.openshift.io/v1), so spec.expose.route cannot be honoured; "+
 				"the server is reachable inside the cluster at status.address.url")
 	case e.Route == nil:
 		setURL("")
-		set(metav1.ConditionUnknown, mcpv1alpha1.ReasonRoutePending, "creating the Route")
+		set(metav1.ConditionUnknown, mcpv1beta1.ReasonRoutePending, "creating the Route")
 	default:
 		router, host, rejection := admission(e.Route)
 		switch {
 		case host != "":
 			url := "https://" + host + e.Path
 			setURL(url)
-			set(metav1.ConditionTrue, mcpv1alpha1.ReasonRouteAdmitted, fmt.Sprintf("router %s admitted the Route: %s", router, url))
+			set(metav1.ConditionTrue, mcpv1beta1.ReasonRouteAdmitted, fmt.Sprintf("router %s admitted the Route: %s", router, url))
 		case rejection != "":
 			setURL("")
-			set(metav1.ConditionFalse, mcpv1alpha1.ReasonRouteRejected, rejection)
+			set(metav1.ConditionFalse, mcpv1beta1.ReasonRouteRejected, rejection)
 		default:
 			setURL("")
-			set(metav1.ConditionUnknown, mcpv1alpha1.ReasonRoutePending, "waiting for a router to admit the Route")
+			set(metav1.ConditionUnknown, mcpv1beta1.ReasonRoutePending, "waiting for a router to admit the Route")
 		}
 	}
 }

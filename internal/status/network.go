@@ -9,7 +9,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // Network is what the server's NetworkPolicy allows, as the reconciler read it.
@@ -49,17 +49,17 @@ func NetworkOf(np *networkingv1.NetworkPolicy) Network {
 
 // networkRestricted sets the NetworkPolicyRestricted condition from what the policy allows,
 // and leaves it as it was until the reconciler has read the policy.
-func networkRestricted(s *mcpv1alpha1.MCPServerStatus, n Network, generation int64, now metav1.Time) {
+func networkRestricted(s *mcpv1beta1.MCPServerStatus, n Network, generation int64, now metav1.Time) {
 	if !n.Read {
 		return
 	}
 	status, reason, message := networkVerdict(n)
-	setCondition(s, mcpv1alpha1.ConditionNetworkPolicyRestricted, status, reason, message, generation, now)
+	setCondition(s, mcpv1beta1.ConditionNetworkPolicyRestricted, status, reason, message, generation, now)
 }
 
 func networkVerdict(n Network) (metav1.ConditionStatus, string, string) {
 	if !n.Found {
-		return metav1.ConditionFalse, mcpv1alpha1.ReasonNoNetworkPolicy,
+		return metav1.ConditionFalse, mcpv1beta1.ReasonNoNetworkPolicy,
 			"the admin values turn the server's NetworkPolicy off (networkPolicy.enabled: false): any pod may reach it, and it may connect anywhere"
 	}
 	egress := "it may connect anywhere (spec.network.egressTo and egressPorts restrict that)"
@@ -68,12 +68,12 @@ func networkVerdict(n Network) (metav1.ConditionStatus, string, string) {
 	}
 	switch {
 	case n.IngressOpen:
-		return metav1.ConditionFalse, mcpv1alpha1.ReasonNetworkUnrestricted,
+		return metav1.ConditionFalse, mcpv1beta1.ReasonNetworkUnrestricted,
 			"any pod may reach the server's port: set spec.network.ingressFrom, or ask the cluster admin for the restricted default posture; " + egress
 	case n.IngressPeers == 0:
-		return metav1.ConditionTrue, mcpv1alpha1.ReasonNetworkRestricted, "nothing may reach the server's port (no peer is allowed, not even the operator); " + egress
+		return metav1.ConditionTrue, mcpv1beta1.ReasonNetworkRestricted, "nothing may reach the server's port (no peer is allowed, not even the operator); " + egress
 	default:
-		return metav1.ConditionTrue, mcpv1alpha1.ReasonNetworkRestricted,
+		return metav1.ConditionTrue, mcpv1beta1.ReasonNetworkRestricted,
 			fmt.Sprintf("only the %d peers its NetworkPolicy names may reach the server's port (the operator among them); %s", n.IngressPeers, egress)
 	}
 }

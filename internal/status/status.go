@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 )
 
@@ -62,22 +62,16 @@ type Observation struct {
 
 // Compute returns the new status. Conditions keep their lastTransitionTime unless their status
 // changes; now stamps the ones that do.
-func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Time) mcpv1alpha1.MCPServerStatus {
+func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Time) mcpv1beta1.MCPServerStatus {
 	next := *current.DeepCopy()
 	next.ObservedGeneration = obs.Generation
-	if obs.Address != "" {
-		if next.Address == nil {
-			next.Address = &mcpv1alpha1.MCPServerAddress{}
-		}
-		next.Address.URL = obs.Address
-	}
 	accepted := len(obs.Problems) == 0
 	if accepted {
 		next.DeploymentName, next.ServiceName = obs.DeploymentName, obs.ServiceName
-		setCondition(&next, mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid,
+		setCondition(&next, mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid,
 			"the spec and every ConfigMap and Secret it references check out", obs.Generation, now)
 	} else {
-		setCondition(&next, mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid,
+		setCondition(&next, mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid,
 			strings.Join(obs.Problems, "; "), obs.Generation, now)
 	}
 	if obs.Workload.Found {
@@ -94,76 +88,118 @@ func Compute(current mcpv1alpha1.MCPServerStatus, obs Observation, now metav1.Ti
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeAuthRequired {
 		next.Tools = nil
 	}
-	status, reason, message := ready(obs, accepted, readyStatus(current), verdict)
-	setCondition(&next, mcpv1alpha1.ConditionReady, status, reason, message, obs.Generation, now)
+	r := decide(obs, accepted, wasVerified(current), verdict)
+	setCondition(&next, mcpv1beta1.ConditionAvailable, r.available.status, r.available.reason, r.available.message, obs.Generation, now)
+	setCondition(&next, mcpv1beta1.ConditionVerified, r.verified.status, r.verified.reason, r.verified.message, obs.Generation, now)
+	publishAddress(&next, obs.Address, r.verified.status == metav1.ConditionTrue)
 	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
 	networkRestricted(&next, obs.Network, obs.Generation, now)
+	next.Phase = PhaseOf(next.Conditions)
 	return next
 }
 
-// ready decides the Ready condition, in the order a user would check things.
-func ready(obs Observation, accepted bool, wasReady metav1.ConditionStatus, verdict *metav1.Condition) (metav1.ConditionStatus, string, string) {
-	w, h := obs.Workload, obs.Handshake
-	switch {
-	case !accepted:
-		return metav1.ConditionFalse, mcpv1alpha1.ReasonConfigurationInvalid,
-			"nothing is rolled out until the spec is accepted: " + strings.Join(obs.Problems, "; ")
-	case !w.Found || !w.Current:
-		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing, "waiting for the Deployment controller to roll out the Deployment"
-	case w.Desired == 0 && w.Replicas == 0:
-		return metav1.ConditionTrue, mcpv1alpha1.ReasonScaledToZero, "scaled to zero (spec.runtime.replicas is 0)"
-	case w.Desired == 0:
-		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing, fmt.Sprintf("scaling to zero: %d pods left", w.Replicas)
-	case w.Available == 0:
-		return workloadUnavailable(w, wasReady)
-	case h.Result == nil && verdict != nil:
-		// A new operator process (a restart, a new leader) has not handshaken yet; the last
-		// verdict on this very endpoint stands until its first handshake, queued ahead of
-		// routine work, says otherwise. Ready does not flap because the operator restarted.
-		return verdict.Status, verdict.Reason, verdict.Message
-	case h.Result == nil:
-		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
-			fmt.Sprintf("%s; verifying the MCP endpoint %s", replicaSummary(w), obs.Address)
-	case settling(h, wasReady, verdict):
-		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
-			fmt.Sprintf("%s; verifying the MCP endpoint %s: attempt %d failed (%s), retrying", replicaSummary(w), obs.Address, h.Failures, h.Result.Message)
-	default:
-		return handshakeVerdict(w, h)
+// verdict is one condition's status, reason and message.
+type verdict struct {
+	status  metav1.ConditionStatus
+	reason  string
+	message string
+}
+
+// readiness is what Available and Verified say together.
+type readiness struct {
+	available, verified verdict
+}
+
+// notVerified is Verified while no handshake is attempted, because the workload is not
+// available.
+func notVerified(available verdict) readiness {
+	return readiness{available, verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified,
+		"no MCP handshake is attempted until the workload is available"}}
+}
+
+// verifying is a workload that is up while its first handshake at this generation is under
+// way. Available stays Unknown until the handshake's verdict arrives with it, as upstream's
+// synchronous handshake does, so that a v1alpha1 reader sees Ready=Unknown (Initializing), never
+// Ready=True before the server spoke MCP.
+func verifying(message string) readiness {
+	return readiness{
+		verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, message},
+		verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified, message},
 	}
 }
 
+// decide settles Available and Verified, in the order a user would check things.
+func decide(obs Observation, accepted bool, wasVerified metav1.ConditionStatus, last *metav1.Condition) readiness {
+	w, h := obs.Workload, obs.Handshake
+	switch {
+	case !accepted:
+		return notVerified(verdict{metav1.ConditionFalse, mcpv1beta1.ReasonConfigurationInvalid,
+			"nothing is rolled out until the spec is accepted: " + strings.Join(obs.Problems, "; ")})
+	case !w.Found || !w.Current:
+		return notVerified(verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, "waiting for the Deployment controller to roll out the Deployment"})
+	case w.Desired == 0 && w.Replicas == 0:
+		return notVerified(verdict{metav1.ConditionTrue, mcpv1beta1.ReasonScaledToZero, "scaled to zero (spec.runtime.replicas is 0)"})
+	case w.Desired == 0:
+		return notVerified(verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, fmt.Sprintf("scaling to zero: %d pods left", w.Replicas)})
+	case w.Available == 0:
+		return notVerified(workloadUnavailable(w, wasVerified))
+	case h.Result == nil && last != nil:
+		// A new operator process (a restart, a new leader) has not handshaken yet; the last
+		// verdict on this very endpoint stands until its first handshake, queued ahead of
+		// routine work, says otherwise. Nothing flaps because the operator restarted.
+		return verified(w, verdict{last.Status, last.Reason, last.Message})
+	case h.Result == nil:
+		return verifying(fmt.Sprintf("%s; verifying the MCP endpoint %s", replicaSummary(w), obs.Address))
+	case settling(h, wasVerified, last):
+		return verifying(fmt.Sprintf("%s; verifying the MCP endpoint %s: attempt %d failed (%s), retrying", replicaSummary(w), obs.Address, h.Failures, h.Result.Message))
+	default:
+		return verified(w, handshakeVerdict(w, h))
+	}
+}
+
+// verified is an available workload with a handshake's verdict. Once the server is verified,
+// Available's message says what the handshake found too, like upstream's "MCP server is
+// ready": v1alpha1's Ready takes its message from Available.
+func verified(w Workload, v verdict) readiness {
+	available := verdict{metav1.ConditionTrue, mcpv1beta1.ReasonAvailable, replicaSummary(w)}
+	if v.status == metav1.ConditionTrue {
+		available.message = v.message
+	}
+	return readiness{available, v}
+}
+
 // settlingFailures is how many failed handshakes a server that was never verified at its
-// endpoint gets before it is MCPEndpointUnavailable. A pod is available before the Service
+// endpoint gets before it is EndpointUnavailable. A pod is available before the Service
 // routes to it (EndpointSlices and kube-proxy follow readiness within about a second), so the
 // first handshake of a new server can meet "connection refused" from a Service that works a
 // moment later; that is no failure to warn anyone about.
 const settlingFailures = 3
 
 // settling: the handshake failed, but fewer than settlingFailures times, on a server that was
-// not Ready and has no earlier verdict at this endpoint.
-func settling(h Handshake, wasReady metav1.ConditionStatus, verdict *metav1.Condition) bool {
+// not verified and has no earlier verdict at this endpoint.
+func settling(h Handshake, wasVerified metav1.ConditionStatus, last *metav1.Condition) bool {
 	return h.Result.Outcome == mcpprobe.OutcomeFailed && h.Failures < settlingFailures &&
-		wasReady != metav1.ConditionTrue && verdict == nil
+		wasVerified != metav1.ConditionTrue && last == nil
 }
 
-// handshakeVerdicts are the Ready reasons a handshake decides, by outcome: what a new operator
-// process keeps (LastVerdict) until its own first handshake. A test holds every outcome of
-// mcpprobe to this table.
+// handshakeVerdicts are the Verified reasons a handshake decides, by outcome: what a new
+// operator process keeps (LastVerdict) until its own first handshake. A test holds every
+// outcome of mcpprobe to this table.
 var handshakeVerdicts = map[mcpprobe.Outcome]struct {
 	status metav1.ConditionStatus
 	reason string
 }{
-	mcpprobe.OutcomeReady:        {metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable},
-	mcpprobe.OutcomeAuthRequired: {metav1.ConditionTrue, mcpv1alpha1.ReasonAuthenticationRequired},
-	mcpprobe.OutcomeFailed:       {metav1.ConditionFalse, mcpv1alpha1.ReasonMCPEndpointUnavailable},
+	mcpprobe.OutcomeReady:        {metav1.ConditionTrue, mcpv1beta1.ReasonVerified},
+	mcpprobe.OutcomeAuthRequired: {metav1.ConditionTrue, mcpv1beta1.ReasonAuthenticationRequired},
+	mcpprobe.OutcomeFailed:       {metav1.ConditionFalse, mcpv1beta1.ReasonEndpointUnavailable},
 }
 
-// handshakeVerdict is Ready once pods are available and a handshake has answered.
-func handshakeVerdict(w Workload, h Handshake) (metav1.ConditionStatus, string, string) {
+// handshakeVerdict is Verified once pods are available and a handshake has answered.
+func handshakeVerdict(w Workload, h Handshake) verdict {
 	v, known := handshakeVerdicts[h.Result.Outcome]
 	if !known {
-		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing,
-			fmt.Sprintf("%s; the MCP handshake gave an outcome the operator does not know (%s)", replicaSummary(w), h.Result.Outcome)
+		return verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified,
+			fmt.Sprintf("%s; the MCP handshake gave an outcome the operator does not know (%s)", replicaSummary(w), h.Result.Outcome)}
 	}
 	var msg string
 	switch h.Result.Outcome {
@@ -174,15 +210,18 @@ func handshakeVerdict(w Workload, h Handshake) (metav1.ConditionStatus, string, 
 	default:
 		msg = fmt.Sprintf("%s; %s", replicaSummary(w), describeServer(h.Result))
 	}
-	return v.status, v.reason, msg
+	return verdict{v.status, v.reason, msg}
 }
 
-// LastVerdict returns the Ready condition when it is a handshake's verdict (Available,
-// AuthenticationRequired or MCPEndpointUnavailable) on the current generation at the current
-// address, and nil otherwise.
-func LastVerdict(current mcpv1alpha1.MCPServerStatus, generation int64, address string) *metav1.Condition {
-	c := meta.FindStatusCondition(current.Conditions, mcpv1alpha1.ConditionReady)
-	if c == nil || c.ObservedGeneration != generation || current.Address == nil || current.Address.URL != address {
+// LastVerdict returns the Verified condition when it is a handshake's verdict (Verified,
+// AuthenticationRequired or EndpointUnavailable) on the current generation, at the current
+// address where one is published, and nil otherwise.
+func LastVerdict(current mcpv1beta1.MCPServerStatus, generation int64, address string) *metav1.Condition {
+	c := meta.FindStatusCondition(current.Conditions, mcpv1beta1.ConditionVerified)
+	if c == nil || c.ObservedGeneration != generation {
+		return nil
+	}
+	if current.Address != nil && current.Address.URL != "" && current.Address.URL != address {
 		return nil
 	}
 	for _, v := range handshakeVerdicts {
@@ -193,10 +232,28 @@ func LastVerdict(current mcpv1alpha1.MCPServerStatus, generation int64, address 
 	return nil
 }
 
+// publishAddress sets status.address.url while the server is verified and withdraws it
+// otherwise, as upstream's v1beta1 does: an address in status is one that answers MCP.
+func publishAddress(s *mcpv1beta1.MCPServerStatus, address string, verified bool) {
+	if verified && address != "" {
+		if s.Address == nil {
+			s.Address = &mcpv1beta1.MCPServerAddress{}
+		}
+		s.Address.URL = address
+		return
+	}
+	if s.Address != nil {
+		s.Address.URL = ""
+		if *s.Address == (mcpv1beta1.MCPServerAddress{}) {
+			s.Address = nil
+		}
+	}
+}
+
 // workloadUnavailable explains a Deployment with no available pod. A fresh rollout without
 // known problems is still initializing; pod problems, a stalled rollout, or losing pods that
 // were ready make it unavailable.
-func workloadUnavailable(w Workload, wasReady metav1.ConditionStatus) (metav1.ConditionStatus, string, string) {
+func workloadUnavailable(w Workload, wasVerified metav1.ConditionStatus) verdict {
 	msg := fmt.Sprintf("0 of %d replicas available", w.Desired)
 	if len(w.PodProblems) > 0 {
 		msg += ": " + strings.Join(w.PodProblems, "; ")
@@ -204,10 +261,10 @@ func workloadUnavailable(w Workload, wasReady metav1.ConditionStatus) (metav1.Co
 	if w.ProgressDeadlineExceeded {
 		msg += " (the rollout exceeded its progress deadline)"
 	}
-	if len(w.PodProblems) == 0 && !w.ProgressDeadlineExceeded && wasReady != metav1.ConditionTrue {
-		return metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing, msg + "; waiting for pods to become ready"
+	if len(w.PodProblems) == 0 && !w.ProgressDeadlineExceeded && wasVerified != metav1.ConditionTrue {
+		return verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, msg + "; waiting for pods to become ready"}
 	}
-	return metav1.ConditionFalse, mcpv1alpha1.ReasonDeploymentUnavailable, msg
+	return verdict{metav1.ConditionFalse, mcpv1beta1.ReasonDeploymentUnavailable, msg}
 }
 
 func replicaSummary(w Workload) string {
@@ -233,32 +290,34 @@ func times(n int32) string {
 	return fmt.Sprintf("%d times in a row", n)
 }
 
-func readyStatus(s mcpv1alpha1.MCPServerStatus) metav1.ConditionStatus {
-	if c := meta.FindStatusCondition(s.Conditions, mcpv1alpha1.ConditionReady); c != nil {
+// wasVerified is the Verified status the server had: a server that lost pods it served from
+// is unavailable at once, a new one is still initializing.
+func wasVerified(s mcpv1beta1.MCPServerStatus) metav1.ConditionStatus {
+	if c := meta.FindStatusCondition(s.Conditions, mcpv1beta1.ConditionVerified); c != nil {
 		return c.Status
 	}
 	return metav1.ConditionUnknown
 }
 
 // setCondition sets one condition, always stamped with the generation it describes.
-func setCondition(s *mcpv1alpha1.MCPServerStatus, condType string, status metav1.ConditionStatus, reason, message string, generation int64, now metav1.Time) {
+func setCondition(s *mcpv1beta1.MCPServerStatus, condType string, status metav1.ConditionStatus, reason, message string, generation int64, now metav1.Time) {
 	meta.SetStatusCondition(&s.Conditions, metav1.Condition{
 		Type: condType, Status: status, Reason: reason, Message: truncate(message, 32*1024),
 		ObservedGeneration: generation, LastTransitionTime: now,
 	})
 }
 
-func serverInfo(s mcpprobe.ServerInfo) *mcpv1alpha1.MCPServerInfo {
-	return &mcpv1alpha1.MCPServerInfo{
+func serverInfo(s mcpprobe.ServerInfo) *mcpv1beta1.MCPServerInfo {
+	return &mcpv1beta1.MCPServerInfo{
 		Name: truncate(s.Name, 256), Version: truncate(s.Version, 256), ProtocolVersion: truncate(s.ProtocolVersion, 64),
 		Instructions: truncate(s.Instructions, 4096),
-		Capabilities: &mcpv1alpha1.MCPServerCapabilities{
+		Capabilities: &mcpv1beta1.MCPServerCapabilities{
 			Tools: s.Tools, Resources: s.Resources, Prompts: s.Prompts, Logging: s.Logging, Completions: s.Completions,
 		},
 	}
 }
 
-func tools(inv *mcpprobe.ToolInventory) *mcpv1alpha1.MCPServerTools {
+func tools(inv *mcpprobe.ToolInventory) *mcpv1beta1.MCPServerTools {
 	if inv == nil {
 		return nil
 	}
@@ -266,7 +325,7 @@ func tools(inv *mcpprobe.ToolInventory) *mcpv1alpha1.MCPServerTools {
 	for i, n := range inv.Names {
 		names[i] = truncate(n, 256)
 	}
-	return &mcpv1alpha1.MCPServerTools{Count: int32(inv.Count), Names: names, Digest: inv.Digest, Truncated: inv.Truncated}
+	return &mcpv1beta1.MCPServerTools{Count: int32(inv.Count), Names: names, Digest: inv.Digest, Truncated: inv.Truncated}
 }
 
 // truncate keeps status within object size limits whatever a server reports.

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
@@ -47,62 +48,63 @@ func TestReadyReasons(t *testing.T) {
 	}{
 		"invalid spec": {
 			obs:      status.Observation{Problems: []string{`ConfigMap "cfg" not found`}},
-			accepted: metav1.ConditionFalse, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonConfigurationInvalid,
+			accepted: metav1.ConditionFalse, status: metav1.ConditionFalse, reason: mcpv1beta1.ReasonConfigurationInvalid,
 			message: `ConfigMap "cfg" not found`,
 		},
 		"no Deployment yet": {
 			obs:      status.Observation{},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1beta1.ReasonInitializing,
 			message: "waiting for the Deployment controller",
 		},
 		"Deployment not observed yet": {
 			obs:      status.Observation{Workload: status.Workload{Found: true, Desired: 1}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1beta1.ReasonInitializing,
 		},
 		"pods starting": {
 			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 1, Replicas: 1}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1beta1.ReasonInitializing,
 			message: "0 of 1 replicas available; waiting for pods",
 		},
 		"pods failing": {
 			obs: status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 1, Replicas: 1,
 				PodProblems: []string{"container mcp-server: ImagePullBackOff"}}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonDeploymentUnavailable,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1beta1.ReasonDeploymentUnavailable,
 			message: "0 of 1 replicas available: container mcp-server: ImagePullBackOff",
 		},
 		"rollout stalled": {
 			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 1, ProgressDeadlineExceeded: true}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonDeploymentUnavailable,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1beta1.ReasonDeploymentUnavailable,
 			message: "progress deadline",
 		},
 		"pods lost after being ready": {
 			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Desired: 2, Replicas: 2}},
 			previous: metav1.ConditionTrue,
-			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1alpha1.ReasonDeploymentUnavailable,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionFalse, reason: mcpv1beta1.ReasonDeploymentUnavailable,
 		},
 		"scaled to zero": {
 			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1alpha1.ReasonScaledToZero,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1beta1.ReasonScaledToZero,
 		},
 		"scaling to zero": {
 			obs:      status.Observation{Workload: status.Workload{Found: true, Current: true, Replicas: 1}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1beta1.ReasonInitializing,
 			message: "scaling to zero",
 		},
 		"available, handshake pending": {
 			obs:      status.Observation{Address: "http://a.b.svc:8080/mcp", Workload: available(1)},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1alpha1.ReasonInitializing,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionUnknown, reason: mcpv1beta1.ReasonInitializing,
 			message: "verifying the MCP endpoint http://a.b.svc:8080/mcp",
 		},
 		"available and speaking MCP": {
 			obs:      status.Observation{Workload: available(2), Handshake: status.Handshake{Result: ready(3)}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1alpha1.ReasonAvailable,
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1beta1.ReasonAvailable,
 			message: `2 of 2 replicas available; MCP server "weather 1.0" answered the initialize handshake (protocol 2025-06-18, streamable-http) and lists 3 tools`,
 		},
 		"authentication required": {
 			obs: status.Observation{Workload: available(1), Handshake: status.Handshake{Result: &mcpprobe.Result{
 				Outcome: mcpprobe.OutcomeAuthRequired, Message: "the server requires MCP authorization"}}},
-			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1alpha1.ReasonAuthenticationRequired,
+			// v1alpha1's Ready says Available (upstream's rule 3); Verified says why.
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1beta1.ReasonAvailable,
 			message: "requires MCP authorization",
 		},
 		"available but not speaking MCP": {
@@ -114,14 +116,14 @@ func TestReadyReasons(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			var prev mcpv1alpha1.MCPServerStatus
+			var prev mcpv1beta1.MCPServerStatus
 			if tc.previous != "" {
-				prev.Conditions = []metav1.Condition{{Type: mcpv1alpha1.ConditionReady, Status: tc.previous, Reason: "Any", LastTransitionTime: t0}}
+				prev.Conditions = []metav1.Condition{{Type: mcpv1beta1.ConditionVerified, Status: tc.previous, Reason: "Any", LastTransitionTime: t0}}
 			}
 			tc.obs.Generation = 4
 			got := status.Compute(prev, tc.obs, t1)
-			a := meta.FindStatusCondition(got.Conditions, mcpv1alpha1.ConditionAccepted)
-			r := meta.FindStatusCondition(got.Conditions, mcpv1alpha1.ConditionReady)
+			a := meta.FindStatusCondition(got.Conditions, mcpv1beta1.ConditionAccepted)
+			r := mcpv1alpha1.ReadyFrom(got.Conditions)
 			if a == nil || r == nil {
 				t.Fatalf("conditions %+v", got.Conditions)
 			}
@@ -146,17 +148,17 @@ func TestReadyReasons(t *testing.T) {
 func TestComputeIsStable(t *testing.T) {
 	obs := status.Observation{Generation: 2, Address: "http://a", DeploymentName: "a", ServiceName: "a",
 		Workload: available(1), Handshake: status.Handshake{Result: ready(1)}}
-	first := status.Compute(mcpv1alpha1.MCPServerStatus{}, obs, t0)
+	first := status.Compute(mcpv1beta1.MCPServerStatus{}, obs, t0)
 	again := status.Compute(first, obs, t1)
 	if !equality.Semantic.DeepEqual(first, again) {
 		t.Fatalf("status changed although nothing did:\n%+v\n%+v", first, again)
 	}
 	obs.Handshake = status.Handshake{Failures: 1, Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Message: "refused"}}
 	failed := status.Compute(again, obs, t1)
-	if c := meta.FindStatusCondition(failed.Conditions, mcpv1alpha1.ConditionReady); !c.LastTransitionTime.Equal(&t1) {
+	if c := mcpv1alpha1.ReadyFrom(failed.Conditions); !c.LastTransitionTime.Equal(&t1) {
 		t.Errorf("Ready moved but kept transition time %v", c.LastTransitionTime)
 	}
-	if c := meta.FindStatusCondition(failed.Conditions, mcpv1alpha1.ConditionAccepted); !c.LastTransitionTime.Equal(&t0) {
+	if c := meta.FindStatusCondition(failed.Conditions, mcpv1beta1.ConditionAccepted); !c.LastTransitionTime.Equal(&t0) {
 		t.Errorf("Accepted did not move but its transition time did: %v", c.LastTransitionTime)
 	}
 	if failed.ServerInfo == nil || failed.HandshakeRetryCount != 1 {
@@ -179,17 +181,21 @@ func TestANewOperatorKeepsTheLastVerdict(t *testing.T) {
 			if result.Outcome == mcpprobe.OutcomeReady {
 				known.Handshake.Failures = 0
 			}
-			before := status.Compute(mcpv1alpha1.MCPServerStatus{}, known, t0)
+			before := status.Compute(mcpv1beta1.MCPServerStatus{}, known, t0)
 			restarted := status.Compute(before, obs, t1)
 			if !equality.Semantic.DeepEqual(before, restarted) {
 				t.Errorf("a new process changed the status before its first handshake:\n%+v\n%+v", before, restarted)
 			}
-			for what, changed := range map[string]status.Observation{
+			changes := map[string]status.Observation{
 				"generation": func() status.Observation { o := obs; o.Generation = 3; return o }(),
-				"address":    func() status.Observation { o := obs; o.Address = "http://b"; return o }(),
-			} {
-				c := meta.FindStatusCondition(status.Compute(before, changed, t1).Conditions, mcpv1alpha1.ConditionReady)
-				if c.Reason != mcpv1alpha1.ReasonInitializing {
+			}
+			if result.Outcome == mcpprobe.OutcomeReady {
+				// Only a verified server publishes the address its verdict was about.
+				changes["address"] = func() status.Observation { o := obs; o.Address = "http://b"; return o }()
+			}
+			for what, changed := range changes {
+				c := mcpv1alpha1.ReadyFrom(status.Compute(before, changed, t1).Conditions)
+				if c.Reason != mcpv1beta1.ReasonInitializing {
 					t.Errorf("a new %s kept the old verdict: %s %s", what, c.Reason, c.Message)
 				}
 			}
@@ -201,7 +207,7 @@ func TestANewOperatorKeepsTheLastVerdict(t *testing.T) {
 func TestStatusStaysWithinLimits(t *testing.T) {
 	r := ready(1)
 	r.Server.Instructions = strings.Repeat("i", 100000)
-	got := status.Compute(mcpv1alpha1.MCPServerStatus{}, status.Observation{Workload: available(1), Handshake: status.Handshake{Result: r}}, t0)
+	got := status.Compute(mcpv1beta1.MCPServerStatus{}, status.Observation{Workload: available(1), Handshake: status.Handshake{Result: r}}, t0)
 	if n := len(got.ServerInfo.Instructions); n > 4100 {
 		t.Errorf("instructions kept at %d bytes", n)
 	}
@@ -210,7 +216,7 @@ func TestStatusStaysWithinLimits(t *testing.T) {
 // TestProgressOnly: rollout progress while initializing is not worth a write; anything else is.
 func TestProgressOnly(t *testing.T) {
 	rollingOut := status.Workload{Found: true, Current: true, Desired: 1}
-	start := status.Compute(mcpv1alpha1.MCPServerStatus{}, status.Observation{Generation: 1, Address: "http://a"}, t0)
+	start := status.Compute(mcpv1beta1.MCPServerStatus{}, status.Observation{Generation: 1, Address: "http://a"}, t0)
 	podsStarting := status.Compute(start, status.Observation{Generation: 1, Address: "http://a", Workload: rollingOut}, t1)
 	verifying := status.Compute(podsStarting, status.Observation{Generation: 1, Address: "http://a", Workload: available(1)}, t1)
 	readyNow := status.Compute(verifying, status.Observation{Generation: 1, Address: "http://a", Workload: available(1),
@@ -220,7 +226,7 @@ func TestProgressOnly(t *testing.T) {
 	failedPods := status.Compute(podsStarting, status.Observation{Generation: 1, Address: "http://a", Workload: crashing}, t1)
 	specChanged := status.Compute(podsStarting, status.Observation{Generation: 2, Address: "http://a", Workload: rollingOut}, t1)
 	tests := map[string]struct {
-		from, to mcpv1alpha1.MCPServerStatus
+		from, to mcpv1beta1.MCPServerStatus
 		want     bool
 	}{
 		"pods starting":                  {start, podsStarting, true},
@@ -228,8 +234,8 @@ func TestProgressOnly(t *testing.T) {
 		"ready":                          {verifying, readyNow, false},
 		"pod problems":                   {podsStarting, failedPods, false},
 		"a new generation":               {podsStarting, specChanged, false},
-		"the first status of all":        {mcpv1alpha1.MCPServerStatus{}, start, false},
-		"a ready server's replica count": {readyNow, func() mcpv1alpha1.MCPServerStatus { s := readyNow; s.Replicas = 2; return s }(), false},
+		"the first status of all":        {mcpv1beta1.MCPServerStatus{}, start, false},
+		"a ready server's replica count": {readyNow, func() mcpv1beta1.MCPServerStatus { s := readyNow; s.Replicas = 2; return s }(), false},
 	}
 	for name, tc := range tests {
 		if got := status.ProgressOnly(tc.from, tc.to); got != tc.want {
@@ -255,9 +261,9 @@ func TestEveryHandshakeOutcomeHasAVerdictThatIsKept(t *testing.T) {
 		if outcome == mcpprobe.OutcomeFailed {
 			known.Handshake.Failures = 3 // past the settling attempts of a new server
 		}
-		verdict := status.Compute(mcpv1alpha1.MCPServerStatus{}, known, t0)
-		c := meta.FindStatusCondition(verdict.Conditions, mcpv1alpha1.ConditionReady)
-		if c.Reason == mcpv1alpha1.ReasonInitializing {
+		verdict := status.Compute(mcpv1beta1.MCPServerStatus{}, known, t0)
+		c := meta.FindStatusCondition(verdict.Conditions, mcpv1beta1.ConditionVerified)
+		if c.Status == metav1.ConditionUnknown {
 			t.Errorf("outcome %s has no verdict: %s", outcome, c.Message)
 			continue
 		}
@@ -268,7 +274,7 @@ func TestEveryHandshakeOutcomeHasAVerdictThatIsKept(t *testing.T) {
 		if status.LastVerdict(verdict, obs.Generation, obs.Address) == nil {
 			t.Errorf("outcome %s gives %s, which LastVerdict does not keep", outcome, c.Reason)
 		}
-		restarted := meta.FindStatusCondition(status.Compute(verdict, obs, t1).Conditions, mcpv1alpha1.ConditionReady)
+		restarted := meta.FindStatusCondition(status.Compute(verdict, obs, t1).Conditions, mcpv1beta1.ConditionVerified)
 		if restarted.Reason != c.Reason {
 			t.Errorf("outcome %s: a new process reports %s before its first handshake, want %s", outcome, restarted.Reason, c.Reason)
 		}
@@ -286,11 +292,11 @@ func TestANewServerSettlesBeforeItIsUnavailable(t *testing.T) {
 		o.Handshake = status.Handshake{Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Message: "connection refused"}, Failures: n}
 		return o
 	}
-	ready := func(s mcpv1alpha1.MCPServerStatus) metav1.Condition {
-		return *meta.FindStatusCondition(s.Conditions, mcpv1alpha1.ConditionReady)
+	ready := func(s mcpv1beta1.MCPServerStatus) metav1.Condition {
+		return *mcpv1alpha1.ReadyFrom(s.Conditions)
 	}
-	fresh := mcpv1alpha1.MCPServerStatus{}
-	for n, want := range map[int32]string{1: mcpv1alpha1.ReasonInitializing, 2: mcpv1alpha1.ReasonInitializing, 3: mcpv1alpha1.ReasonMCPEndpointUnavailable} {
+	fresh := mcpv1beta1.MCPServerStatus{}
+	for n, want := range map[int32]string{1: mcpv1beta1.ReasonInitializing, 2: mcpv1beta1.ReasonInitializing, 3: mcpv1alpha1.ReasonMCPEndpointUnavailable} {
 		c := ready(status.Compute(fresh, failed(n), t0))
 		if c.Reason != want {
 			t.Errorf("a new server after %d failures: Ready %s %s (%s), want %s", n, c.Status, c.Reason, c.Message, want)

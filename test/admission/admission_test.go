@@ -21,7 +21,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -74,12 +74,12 @@ func setParams(t *testing.T, params *corev1.ConfigMap, data map[string]string) {
 	}
 }
 
-func server(ref string, mutate func(*mcpv1alpha1.MCPServer)) *mcpv1alpha1.MCPServer {
-	s := &mcpv1alpha1.MCPServer{
+func server(ref string, mutate func(*mcpv1beta1.MCPServer)) *mcpv1beta1.MCPServer {
+	s := &mcpv1beta1.MCPServer{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "s-", Namespace: "default"},
-		Spec: mcpv1alpha1.MCPServerSpec{
-			Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: ref}},
-			Config: mcpv1alpha1.ServerConfig{Port: 8080},
+		Spec: mcpv1beta1.MCPServerSpec{
+			Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage, ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: ref}},
+			Config: mcpv1beta1.ServerConfig{Port: 8080},
 		},
 	}
 	if mutate != nil {
@@ -89,7 +89,7 @@ func server(ref string, mutate func(*mcpv1alpha1.MCPServer)) *mcpv1alpha1.MCPSer
 }
 
 // admitted dry-runs a create: nil when the API server admits it.
-func admitted(s *mcpv1alpha1.MCPServer) error {
+func admitted(s *mcpv1beta1.MCPServer) error {
 	return env.Client.Create(context.Background(), s, client.DryRunAll)
 }
 
@@ -105,7 +105,7 @@ func TestImagePolicy(t *testing.T) {
 	digest := "@sha256:" + strings.Repeat("a1", 32)
 
 	eventually(t, "the default parameters admit everything", func() (bool, string) {
-		err := admitted(server("docker.io/anyone/anything:1", func(s *mcpv1alpha1.MCPServer) {
+		err := admitted(server("docker.io/anyone/anything:1", func(s *mcpv1beta1.MCPServer) {
 			s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{Privileged: ptr.To(true)}
 		}))
 		return err == nil, fmt.Sprint(err)
@@ -133,40 +133,40 @@ func TestImagePolicy(t *testing.T) {
 
 	setParams(t, params, map[string]string{"requireDigest": "true", "maxStorageMounts": "1", "requiredLabels": "team, cost-centre", "disallowPrivileged": "true"})
 	pinned := "quay.io/org/server" + digest
-	emptyDir := mcpv1alpha1.StorageMount{Path: "/tmp", Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}}
-	labelled := func(s *mcpv1alpha1.MCPServer) { s.Labels = map[string]string{"team": "a", "cost-centre": "42"} }
+	emptyDir := mcpv1beta1.StorageMount{Path: "/tmp", Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}}
+	labelled := func(s *mcpv1beta1.MCPServer) { s.Labels = map[string]string{"team": "a", "cost-centre": "42"} }
 	for name, tc := range map[string]struct {
 		ref    string
-		mutate func(*mcpv1alpha1.MCPServer)
+		mutate func(*mcpv1beta1.MCPServer)
 		want   string
 	}{
-		"pinned, labelled, one mount": {pinned, func(s *mcpv1alpha1.MCPServer) {
+		"pinned, labelled, one mount": {pinned, func(s *mcpv1beta1.MCPServer) {
 			labelled(s)
-			s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{emptyDir}
+			s.Spec.Config.Storage = []mcpv1beta1.StorageMount{emptyDir}
 		}, ""},
 		"a tag only":     {"quay.io/org/server:1", labelled, "is not pinned by digest"},
 		"a short digest": {"quay.io/org/server@sha256:" + strings.Repeat("ab", 20), labelled, "is not pinned by digest"},
-		"two mounts": {pinned, func(s *mcpv1alpha1.MCPServer) {
+		"two mounts": {pinned, func(s *mcpv1beta1.MCPServer) {
 			labelled(s)
 			other := emptyDir
 			other.Path = "/cache"
-			s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{emptyDir, other}
+			s.Spec.Config.Storage = []mcpv1beta1.StorageMount{emptyDir, other}
 		}, "spec.config.storage: Forbidden: 2 mounts, at most 1 are allowed"},
-		"a label missing": {pinned, func(s *mcpv1alpha1.MCPServer) { s.Labels = map[string]string{"team": "a"} },
+		"a label missing": {pinned, func(s *mcpv1beta1.MCPServer) { s.Labels = map[string]string{"team": "a"} },
 			"metadata.labels: Required value: every MCPServer must carry the labels cost-centre"},
-		"privileged": {pinned, func(s *mcpv1alpha1.MCPServer) {
+		"privileged": {pinned, func(s *mcpv1beta1.MCPServer) {
 			labelled(s)
 			s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{Privileged: ptr.To(true)}
 		}, "spec.runtime.security: Forbidden: privileged security contexts"},
-		"an added capability": {pinned, func(s *mcpv1alpha1.MCPServer) {
+		"an added capability": {pinned, func(s *mcpv1beta1.MCPServer) {
 			labelled(s)
 			s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"NET_ADMIN"}}}
 		}, "privileged security contexts"},
-		"root": {pinned, func(s *mcpv1alpha1.MCPServer) {
+		"root": {pinned, func(s *mcpv1beta1.MCPServer) {
 			labelled(s)
 			s.Spec.Runtime.Security.PodSecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](0)}
 		}, "privileged security contexts"},
-		"a restricted context": {pinned, func(s *mcpv1alpha1.MCPServer) {
+		"a restricted context": {pinned, func(s *mcpv1beta1.MCPServer) {
 			labelled(s)
 			s.Spec.Runtime.Security.SecurityContext = &corev1.SecurityContext{AllowPrivilegeEscalation: ptr.To(false), RunAsNonRoot: ptr.To(true)}
 		}, ""},

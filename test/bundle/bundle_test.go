@@ -8,9 +8,11 @@ package bundle
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +22,7 @@ import (
 	"github.com/operator-framework/api/pkg/validation"
 	"github.com/operator-framework/api/pkg/validation/errors"
 	appsv1 "k8s.io/api/apps/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
@@ -92,13 +95,18 @@ func TestCSVIsCompleteForOperatorHub(t *testing.T) {
 	for _, m := range spec.InstallModes {
 		modes[m.Type] = m.Supported
 	}
-	for _, m := range []operatorsv1alpha1.InstallModeType{
-		operatorsv1alpha1.InstallModeTypeOwnNamespace, operatorsv1alpha1.InstallModeTypeSingleNamespace,
-		operatorsv1alpha1.InstallModeTypeMultiNamespace, operatorsv1alpha1.InstallModeTypeAllNamespaces,
-	} {
-		if !modes[m] {
-			t.Errorf("install mode %s not supported", m)
-		}
+	// OLM accepts a conversion webhook (webhookdefinitions) only from operators installed in
+	// AllNamespaces mode, and the bundle validator refuses the others (TestBundleValidates).
+	want := map[operatorsv1alpha1.InstallModeType]bool{
+		operatorsv1alpha1.InstallModeTypeOwnNamespace: false, operatorsv1alpha1.InstallModeTypeSingleNamespace: false,
+		operatorsv1alpha1.InstallModeTypeMultiNamespace: false, operatorsv1alpha1.InstallModeTypeAllNamespaces: true,
+	}
+	if !maps.Equal(modes, want) {
+		t.Errorf("install modes %v, want %v", modes, want)
+	}
+	if hooks := spec.WebhookDefinitions; len(hooks) != 1 || hooks[0].Type != operatorsv1alpha1.ConversionWebhook ||
+		!slices.Equal(hooks[0].ConversionCRDs, []string{"mcpservers.mcp.x-k8s.io"}) || *hooks[0].WebhookPath != "/convert" {
+		t.Errorf("webhook definitions %+v, want the MCPServer conversion webhook", hooks)
 	}
 	for _, d := range spec.InstallStrategy.StrategySpec.DeploymentSpecs {
 		for _, c := range d.Spec.Template.Spec.Containers {
@@ -127,26 +135,37 @@ func TestScorecardChecks(t *testing.T) {
 	if len(crs) < 2 {
 		t.Fatalf("%d alm-examples, want the customer's example and a minimal one", len(crs))
 	}
-	owned := b.CSV.Spec.CustomResourceDefinitions.Owned
-	if len(owned) != 1 {
-		t.Fatalf("%d owned CRDs, want 1", len(owned))
+	owned := map[string]operatorsv1alpha1.CRDDescription{}
+	for _, o := range b.CSV.Spec.CustomResourceDefinitions.Owned {
+		owned[o.Version] = o
 	}
-	// olm-crds-have-resources
-	kinds := map[string]bool{}
-	for _, r := range owned[0].Resources {
-		kinds[r.Kind] = true
+	if len(owned) != 2 || owned["v1alpha1"].Name == "" || owned["v1beta1"].Name == "" {
+		t.Fatalf("owned CRD versions %v, want v1alpha1 and v1beta1", slices.Collect(maps.Keys(owned)))
 	}
-	for _, k := range []string{"Deployment", "Service", "NetworkPolicy", "Route"} {
-		if !kinds[k] {
-			t.Errorf("the owned CRD does not list %s among its resources", k)
+	for version, desc := range owned {
+		// olm-crds-have-resources
+		kinds := map[string]bool{}
+		for _, r := range desc.Resources {
+			kinds[r.Kind] = true
+		}
+		for _, k := range []string{"Deployment", "Service", "NetworkPolicy", "Route"} {
+			if !kinds[k] {
+				t.Errorf("%s: the owned CRD does not list %s among its resources", version, k)
+			}
+		}
+		// olm-status-descriptors: the status the operator writes is checked field by field in the
+		// controllers suite (TestStatusDescriptorsCoverWhatTheOperatorWrites); here, that there are any.
+		if len(desc.StatusDescriptors) == 0 {
+			t.Errorf("%s: no status descriptors", version)
 		}
 	}
-	specPaths := map[string]bool{}
-	for _, d := range owned[0].SpecDescriptors {
-		specPaths[d.Path] = true
-	}
-	schema := b.V1CRDs[0].Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"]
 	for _, cr := range crs {
+		version := strings.TrimPrefix(cr.GetAPIVersion(), "mcp.x-k8s.io/")
+		specPaths := map[string]bool{}
+		for _, d := range owned[version].SpecDescriptors {
+			specPaths[d.Path] = true
+		}
+		schema := crdVersionSchema(t, b, version).Properties["spec"]
 		spec, ok := cr.Object["spec"].(map[string]any)
 		// basic-check-spec
 		if !ok || len(spec) == 0 {
@@ -166,11 +185,18 @@ func TestScorecardChecks(t *testing.T) {
 			}
 		}
 	}
-	// olm-status-descriptors: the status the operator writes is checked field by field in the
-	// controllers suite (TestStatusDescriptorsCoverWhatTheOperatorWrites); here, that there are any.
-	if len(owned[0].StatusDescriptors) == 0 {
-		t.Error("no status descriptors")
+}
+
+// crdVersionSchema is the schema of one version of the bundle's CRD.
+func crdVersionSchema(t *testing.T, b *manifests.Bundle, version string) apiextensionsv1.JSONSchemaProps {
+	t.Helper()
+	for _, v := range b.V1CRDs[0].Spec.Versions {
+		if v.Name == version {
+			return *v.Schema.OpenAPIV3Schema
+		}
 	}
+	t.Fatalf("the bundle's CRD has no version %s", version)
+	return apiextensionsv1.JSONSchemaProps{}
 }
 
 // TestALMExamplesAreAcceptedByTheAPIServer creates every alm-example on a real kube-apiserver.
@@ -191,7 +217,7 @@ func TestALMExamplesAreAcceptedByTheAPIServer(t *testing.T) {
 // TestInstallManifestAppliesWithRestrictedManager applies dist/install.yaml to a real API server
 // and checks the manager Deployment it creates.
 func TestInstallManifestAppliesWithRestrictedManager(t *testing.T) {
-	env, err := testenv.Start(testenv.Options{})
+	env, err := testenv.Start(testenv.Options{WithoutProjectCRDs: true}) // the manifest brings its own
 	if err != nil {
 		t.Fatal(err)
 	}

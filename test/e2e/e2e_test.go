@@ -19,12 +19,11 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
@@ -106,6 +105,7 @@ func startOperatorWithEnv(t *testing.T, name string, env []string, resolves ...s
 		fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", localcluster.FreePort()),
 		"--reverify-interval=" + reverifyInterval.String(), "--handshake-timeout=2s",
 	}
+	args = append(args, cluster.OperatorWebhookArgs()...)
 	for _, r := range resolves {
 		args = append(args, "--resolve="+r)
 	}
@@ -186,11 +186,11 @@ func kubectl(t *testing.T, args ...string) string {
 }
 
 // newServer creates an MCPServer running the sample server image, with port 8080.
-func newServer(t *testing.T, ns, name string, mutate func(*mcpv1alpha1.MCPServer)) *mcpv1alpha1.MCPServer {
+func newServer(t *testing.T, ns, name string, mutate func(*mcpv1beta1.MCPServer)) *mcpv1beta1.MCPServer {
 	t.Helper()
-	s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
-	s.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/mcp-operator/sample-mcp-server:0.1.0"}}
+	s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
+	s.Spec.Source = mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+		ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "quay.io/mcp-operator/sample-mcp-server:0.1.0"}}
 	s.Spec.Config.Port = 8080
 	if mutate != nil {
 		mutate(s)
@@ -207,14 +207,14 @@ func key(ns, name string) types.NamespacedName {
 
 // waitForCondition waits until the MCPServer's condition, for its current generation, has the
 // status and reason.
-func waitForCondition(t *testing.T, k types.NamespacedName, condType string, status metav1.ConditionStatus, reason string) *mcpv1alpha1.MCPServer {
+func waitForCondition(t *testing.T, k types.NamespacedName, condType string, status metav1.ConditionStatus, reason string) *mcpv1beta1.MCPServer {
 	t.Helper()
-	s := &mcpv1alpha1.MCPServer{}
+	s := &mcpv1beta1.MCPServer{}
 	check.Eventually(t, timeout, fmt.Sprintf("%s %s=%s/%s", k, condType, status, reason), func() (bool, string) {
 		if err := k8s.Get(context.Background(), k, s); err != nil {
 			return false, err.Error()
 		}
-		c := meta.FindStatusCondition(s.Status.Conditions, condType)
+		c := check.Condition(s.Status.Conditions, condType)
 		if c == nil {
 			return false, "no condition yet"
 		}

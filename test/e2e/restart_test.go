@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/localcluster"
 )
@@ -28,7 +29,7 @@ func TestControlPlaneRestarts(t *testing.T) {
 	standIn := startSample(t, "steady", "")
 	startOperator(t, "operator", resolve(ns, "steady", 8080, standIn.addr))
 	newServer(t, ns, "steady", nil)
-	waitForCondition(t, key(ns, "steady"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "steady"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	for i, program := range []string{localcluster.APIServer, localcluster.Etcd} {
 		down, err := cluster.RestartControlPlaneProgram(ctx, program)
@@ -38,14 +39,14 @@ func TestControlPlaneRestarts(t *testing.T) {
 		t.Logf("%s restarted; the API server answered again after %s", program, down)
 		value := fmt.Sprintf("after-%s", program)
 		patch := fmt.Sprintf(`{"spec":{"config":{"env":[{"name":"RESTART","value":%q}]}}}`, value)
-		s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "steady", Namespace: ns}}
+		s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "steady", Namespace: ns}}
 		if err := k8s.Patch(ctx, s, client.RawPatch(types.MergePatchType, []byte(patch))); err != nil {
 			t.Fatal(err)
 		}
 		if s.Generation != int64(i+2) {
 			t.Fatalf("generation %d after edit %d", s.Generation, i+1)
 		}
-		waitForCondition(t, key(ns, "steady"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+		waitForCondition(t, key(ns, "steady"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 		check.Eventually(t, timeout, "the edit in the Deployment", func() (bool, string) {
 			d := &appsv1.Deployment{}
 			if err := k8s.Get(ctx, key(ns, "steady"), d); err != nil {

@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -43,7 +44,7 @@ func TestCustomerExample(t *testing.T) {
 		t.Cleanup(func() { _ = k8s.Delete(context.Background(), doc) })
 	}
 	k := key("default", "openshift-mcp-server")
-	server := waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	server := waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	if want := "http://openshift-mcp-server.default.svc.cluster.local:8080/mcp"; server.Status.Address == nil || server.Status.Address.URL != want {
 		t.Errorf("address %+v, want %s", server.Status.Address, want)
@@ -75,12 +76,12 @@ func TestMissingConfigMap(t *testing.T) {
 	ns := newNamespace(t)
 	standIn := startSample(t, "late-config", "")
 	startOperator(t, "operator", resolve(ns, "late-config", 8080, standIn.addr))
-	newServer(t, ns, "late-config", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{{Path: "/etc/mcp-config", Source: mcpv1alpha1.StorageSource{
-			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "server-config"}}}}}
+	newServer(t, ns, "late-config", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Config.Storage = []mcpv1beta1.StorageMount{{Path: "/etc/mcp-config", Source: mcpv1beta1.StorageSource{
+			Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "server-config"}}}}}
 	})
-	got := waitForCondition(t, key(ns, "late-config"), mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid)
-	if msg := conditionOf(got, mcpv1alpha1.ConditionAccepted).Message; !strings.Contains(msg, `ConfigMap "server-config" not found`) {
+	got := waitForCondition(t, key(ns, "late-config"), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+	if msg := conditionOf(got, mcpv1beta1.ConditionAccepted).Message; !strings.Contains(msg, `ConfigMap "server-config" not found`) {
 		t.Errorf("Accepted message %q", msg)
 	}
 	if err := k8s.Get(context.Background(), key(ns, "late-config"), &appsv1.Deployment{}); !apierrors.IsNotFound(err) {
@@ -90,7 +91,7 @@ func TestMissingConfigMap(t *testing.T) {
 	if err := k8s.Create(context.Background(), cm); err != nil {
 		t.Fatal(err)
 	}
-	waitForCondition(t, key(ns, "late-config"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "late-config"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 }
 
 // Scenario 3: editing the referenced ConfigMap rolls the pods through a new ReplicaSet.
@@ -103,11 +104,11 @@ func TestConfigMapEditRollsPods(t *testing.T) {
 	if err := k8s.Create(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	newServer(t, ns, "rolling", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Config.Storage = []mcpv1alpha1.StorageMount{{Path: "/etc/cfg", Source: mcpv1alpha1.StorageSource{
-			Type: mcpv1alpha1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}}
+	newServer(t, ns, "rolling", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Config.Storage = []mcpv1beta1.StorageMount{{Path: "/etc/cfg", Source: mcpv1beta1.StorageSource{
+			Type: mcpv1beta1.StorageTypeConfigMap, ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}}
 	})
-	waitForCondition(t, key(ns, "rolling"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "rolling"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	first := ownedReplicaSets(t, ns, "rolling")
 	if len(first) != 1 {
 		t.Fatalf("%d ReplicaSets before the edit, want 1", len(first))
@@ -130,7 +131,7 @@ func TestConfigMapEditRollsPods(t *testing.T) {
 		}
 		return len(rss) == 2 && newReady && oldEmpty, strings.Join(summary, " ")
 	})
-	waitForCondition(t, key(ns, "rolling"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "rolling"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 }
 
 // Scenario 4: scale to zero (a healthy state) and back.
@@ -139,23 +140,23 @@ func TestScaleToZeroAndBack(t *testing.T) {
 	standIn := startSample(t, "sleeper", "")
 	startOperator(t, "operator", resolve(ns, "sleeper", 8080, standIn.addr))
 	s := newServer(t, ns, "sleeper", nil)
-	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	setReplicas(t, s, ptr.To[int32](0))
-	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonScaledToZero)
+	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonScaledToZero)
 	check.Eventually(t, timeout, "no pods left", func() (bool, string) {
 		n := len(runningPods(t, ns, "sleeper"))
 		return n == 0, fmt.Sprint(n, " running")
 	})
 
 	setReplicas(t, s, nil)
-	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "sleeper"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	if n := len(runningPods(t, ns, "sleeper")); n != 1 {
 		t.Errorf("%d running pods after scaling back, want 1", n)
 	}
 }
 
-func setReplicas(t *testing.T, s *mcpv1alpha1.MCPServer, replicas *int32) {
+func setReplicas(t *testing.T, s *mcpv1beta1.MCPServer, replicas *int32) {
 	t.Helper()
 	patch := []byte(`{"spec":{"runtime":null}}`)
 	if replicas != nil {
@@ -173,7 +174,7 @@ func TestDeleteRemovesOwnedObjects(t *testing.T) {
 	ns := newNamespace(t)
 	startOperator(t, "operator")
 	s := newServer(t, ns, "doomed", nil)
-	waitForCondition(t, key(ns, "doomed"), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+	waitForCondition(t, key(ns, "doomed"), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	check.Eventually(t, timeout, "the Deployment's pods", func() (bool, string) {
 		return len(runningPods(t, ns, "doomed")) == 1, ""
 	})
@@ -215,7 +216,7 @@ func TestOperatorKilledMidRollout(t *testing.T) {
 
 	startOperator(t, "second", resolves...)
 	for _, n := range names {
-		waitForCondition(t, key(ns, n), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+		waitForCondition(t, key(ns, n), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	}
 	counts := map[string]int{}
 	for kind, list := range map[string]client.ObjectList{
@@ -256,7 +257,7 @@ func TestMCPServerProcessKilledAndRestarted(t *testing.T) {
 	standIn := startSample(t, "fragile", "")
 	startOperator(t, "operator", resolve(ns, "fragile", 8080, standIn.addr))
 	newServer(t, ns, "fragile", nil)
-	waitForCondition(t, key(ns, "fragile"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "fragile"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	standIn.proc.Kill()
 	start := time.Now()
@@ -270,7 +271,7 @@ func TestMCPServerProcessKilledAndRestarted(t *testing.T) {
 	}
 
 	startSample(t, "fragile", standIn.addr)
-	waitForCondition(t, key(ns, "fragile"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "fragile"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 }
 
 // Scenario 8: two operator replicas with leader election: only the leader reconciles; killing
@@ -282,7 +283,7 @@ func TestLeaderElectionHandover(t *testing.T) {
 	a := startOperator(t, "a", resolves...)
 	b := startOperator(t, "b", resolves...)
 	newServer(t, ns, "led-before", nil)
-	waitForCondition(t, key(ns, "led-before"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "led-before"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 
 	leader, follower := a, b
 	if leading(t, b) {
@@ -301,7 +302,7 @@ func TestLeaderElectionHandover(t *testing.T) {
 	leader.proc.Kill()
 	start := time.Now()
 	newServer(t, ns, "led-after", nil)
-	waitForCondition(t, key(ns, "led-after"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable)
+	waitForCondition(t, key(ns, "led-after"), mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
 	t.Logf("the follower took over and made a new server Ready %s after the leader was killed", time.Since(start).Round(time.Second))
 	if !leading(t, follower) {
 		t.Error("the follower does not lead after the leader died")
@@ -347,11 +348,9 @@ func metric(t *testing.T, op *operator, prefix string) float64 {
 	return sum
 }
 
-func conditionOf(s *mcpv1alpha1.MCPServer, condType string) metav1.Condition {
-	for _, c := range s.Status.Conditions {
-		if c.Type == condType {
-			return c
-		}
+func conditionOf(s *mcpv1beta1.MCPServer, condType string) metav1.Condition {
+	if c := check.Condition(s.Status.Conditions, condType); c != nil {
+		return *c
 	}
 	return metav1.Condition{}
 }
@@ -366,10 +365,10 @@ func TestWatchNamespaces(t *testing.T) {
 		newServer(t, ns, "scoped", nil)
 	}
 	for _, ns := range []string{a, b} {
-		waitForCondition(t, key(ns, "scoped"), mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid)
+		waitForCondition(t, key(ns, "scoped"), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)
 	}
 	// The server in c was created first; a and b are done, so c would be too if it were served.
-	ignored := &mcpv1alpha1.MCPServer{}
+	ignored := &mcpv1beta1.MCPServer{}
 	if err := k8s.Get(ctx, key(c, "scoped"), ignored); err != nil {
 		t.Fatal(err)
 	}
@@ -400,10 +399,10 @@ func TestRouteAPIPresentAtStartup(t *testing.T) {
 	})
 	ns := newNamespace(t)
 	startOperator(t, "operator")
-	newServer(t, ns, "public", func(s *mcpv1alpha1.MCPServer) {
-		s.Spec.Expose = &mcpv1alpha1.ExposeConfig{Route: &mcpv1alpha1.RouteExposure{}}
+	newServer(t, ns, "public", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{}}
 	})
-	waitForCondition(t, key(ns, "public"), mcpv1alpha1.ConditionExposed, metav1.ConditionUnknown, mcpv1alpha1.ReasonRoutePending)
+	waitForCondition(t, key(ns, "public"), mcpv1beta1.ConditionExposed, metav1.ConditionUnknown, mcpv1beta1.ReasonRoutePending)
 	route := &routev1.Route{}
 	if err := k8s.Get(ctx, key(ns, "public"), route); err != nil {
 		t.Fatalf("no Route: %v", err)

@@ -26,7 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -74,13 +74,13 @@ func FuzzSpecRenderApply(f *testing.F) {
 		defer serial.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{GenerateName: "fuzz-", Namespace: "fuzz"}}
-		s.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: image}}
-		s.Spec.Config = mcpv1alpha1.ServerConfig{Port: 8080, Path: path,
+		s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{GenerateName: "fuzz-", Namespace: "fuzz"}}
+		s.Spec.Source = mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage, ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: image}}
+		s.Spec.Config = mcpv1beta1.ServerConfig{Port: 8080, Path: path,
 			Env:       []corev1.EnvVar{{Name: envName, Value: envValue}},
 			Arguments: []string{arg},
-			Storage: []mcpv1alpha1.StorageMount{{Path: mountPath, Source: mcpv1alpha1.StorageSource{
-				Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+			Storage: []mcpv1beta1.StorageMount{{Path: mountPath, Source: mcpv1beta1.StorageSource{
+				Type: mcpv1beta1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
 		}
 		s.Spec.ExtraLabels = map[string]string{labelKey: labelValue}
 		s.Spec.ExtraAnnotations = map[string]string{labelKey: labelValue}

@@ -24,7 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/render"
@@ -114,9 +114,9 @@ func TestInstallChartAppliesAndCarriesAdminValues(t *testing.T) {
 		t.Fatalf("the operator cannot use the admin values the chart wrote: %v", err)
 	}
 	values, _, _ := admin.Snapshot()
-	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "team-a"}}
-	server.Spec.Source = mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-		ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/example/weather:1.0"}}
+	server := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "weather", Namespace: "team-a"}}
+	server.Spec.Source = mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+		ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "quay.io/example/weather:1.0"}}
 	server.Spec.Config.Port = 8080
 	rendered, err := renderer.Render(render.Request{Server: server, Admin: values})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -105,9 +105,9 @@ func renderedServerPodLabels(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &mcpv1alpha1.MCPServer{Spec: mcpv1alpha1.MCPServerSpec{
-		Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage, ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "quay.io/a/b:1"}},
-		Config: mcpv1alpha1.ServerConfig{Port: 9000},
+	s := &mcpv1beta1.MCPServer{Spec: mcpv1beta1.MCPServerSpec{
+		Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage, ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "quay.io/a/b:1"}},
+		Config: mcpv1beta1.ServerConfig{Port: 9000},
 	}}
 	s.Name, s.Namespace = "any", "team-a"
 	objs, err := r.Render(render.Request{Server: s})

@@ -18,7 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -46,9 +46,9 @@ func restrictedNamespace(t *testing.T, name string) {
 }
 
 // server reads an MCPServer.
-func server(t *testing.T, namespace, name string) *mcpv1alpha1.MCPServer {
+func server(t *testing.T, namespace, name string) *mcpv1beta1.MCPServer {
 	t.Helper()
-	s := &mcpv1alpha1.MCPServer{}
+	s := &mcpv1beta1.MCPServer{}
 	if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: name}, s); err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +57,14 @@ func server(t *testing.T, namespace, name string) *mcpv1alpha1.MCPServer {
 
 // waitReady waits until an MCPServer's Ready condition has the status, for its current
 // generation, and the message holds want; it returns the server.
-func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStatus, want string, timeout time.Duration) *mcpv1alpha1.MCPServer {
+func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStatus, want string, timeout time.Duration) *mcpv1beta1.MCPServer {
 	t.Helper()
-	var s *mcpv1alpha1.MCPServer
+	var s *mcpv1beta1.MCPServer
 	check.Eventually(t, timeout, fmt.Sprintf("MCPServer %s/%s Ready=%s with %q", namespace, name, status, want), func() (bool, string) {
 		if err := bed.Cluster.Node.Healthy(); err != nil {
 			t.Fatal(err)
 		}
-		s = &mcpv1alpha1.MCPServer{}
+		s = &mcpv1beta1.MCPServer{}
 		if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: name}, s); err != nil {
 			return false, err.Error()
 		}

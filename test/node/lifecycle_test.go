@@ -15,7 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/nodebed"
 )
@@ -73,13 +73,13 @@ func waitTools(t *testing.T, ok func([]string) bool) {
 }
 
 // sampleServer is an MCPServer of cmd/sample-mcp-server's image with the given arguments.
-func sampleServer(namespace, name string, args ...string) *mcpv1alpha1.MCPServer {
-	return &mcpv1alpha1.MCPServer{
+func sampleServer(namespace, name string, args ...string) *mcpv1beta1.MCPServer {
+	return &mcpv1beta1.MCPServer{
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
-		Spec: mcpv1alpha1.MCPServerSpec{
-			Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-				ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: nodebed.SampleServerImage}},
-			Config: mcpv1alpha1.ServerConfig{Port: 8080, Arguments: args},
+		Spec: mcpv1beta1.MCPServerSpec{
+			Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+				ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: nodebed.SampleServerImage}},
+			Config: mcpv1beta1.ServerConfig{Port: 8080, Arguments: args},
 		},
 	}
 }
@@ -117,8 +117,8 @@ func TestBrokenServersAreReportedInTheirWords(t *testing.T) {
 		waitReady(t, ns, "writes-tmp", metav1.ConditionFalse, "CrashLoopBackOff", 4*time.Minute)
 		s = server(t, ns, "writes-tmp")
 		patch := client.MergeFrom(s.DeepCopy())
-		s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1alpha1.StorageMount{
-			Path: "/tmp", Permissions: mcpv1alpha1.MountPermissionsReadWrite, Source: mcpv1alpha1.StorageSource{Type: mcpv1alpha1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}},
+		s.Spec.Config.Storage = append(s.Spec.Config.Storage, mcpv1beta1.StorageMount{
+			Path: "/tmp", Permissions: mcpv1beta1.MountPermissionsReadWrite, Source: mcpv1beta1.StorageSource{Type: mcpv1beta1.StorageTypeEmptyDir, EmptyDir: &corev1.EmptyDirVolumeSource{}},
 		})
 		if err := bed.Cluster.Client.Patch(context.Background(), s, patch); err != nil {
 			t.Fatal(err)

@@ -36,3 +36,12 @@ app.kubernetes.io/name: mcp-operator
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 app.kubernetes.io/component: catalog
 {{- end -}}
+
+{{/* The conversion webhook's Service and certificate Secret. */}}
+{{- define "mcp-operator.webhookService" -}}
+{{- printf "%s-webhook-service" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "mcp-operator.webhookSecret" -}}
+{{- printf "%s-webhook-cert" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

@@ -16,7 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // Request is what the deploy form sends.
@@ -59,7 +59,7 @@ func (d *Request) Validate(e catalog.Entry) []FieldError {
 	}
 	if d.Name == "" {
 		add("name", "Enter a name")
-	} else if problem := mcpv1alpha1.NameProblem(d.Name); problem != "" {
+	} else if problem := mcpv1beta1.NameProblem(d.Name); problem != "" {
 		add("name", "%s", inWords(problem))
 	}
 	if d.Namespace == "" {
@@ -91,20 +91,20 @@ func secretName(server string) string { return server + "-env" }
 // Objects builds the MCPServer for a validated request, and the Secret for its secret values
 // (nil when there are none): secret values never appear in the MCPServer. A variable is secret
 // when the request says so or the catalog entry does; the entry cannot be overruled.
-func (d *Request) Objects(e catalog.Entry) (*mcpv1alpha1.MCPServer, *corev1.Secret) {
+func (d *Request) Objects(e catalog.Entry) (*mcpv1beta1.MCPServer, *corev1.Secret) {
 	secretInEntry := map[string]bool{}
 	for _, v := range e.Env {
 		secretInEntry[v.Name] = v.Secret
 	}
-	server := &mcpv1alpha1.MCPServer{
+	server := &mcpv1beta1.MCPServer{
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace,
 			Labels:      map[string]string{"app.kubernetes.io/created-by": "mcp-catalog"},
 			Annotations: map[string]string{"mcp.x-k8s.io/catalog-entry": e.ID}},
-		Spec: mcpv1alpha1.MCPServerSpec{
-			Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-				ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: e.Image}},
-			Config:  mcpv1alpha1.ServerConfig{Port: d.Port, Path: d.Path, Arguments: d.Args},
-			Runtime: mcpv1alpha1.RuntimeConfig{Security: mcpv1alpha1.SecurityConfig{ServiceAccountName: d.ServiceAccount}},
+		Spec: mcpv1beta1.MCPServerSpec{
+			Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+				ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: e.Image}},
+			Config:  mcpv1beta1.ServerConfig{Port: d.Port, Path: d.Path, Arguments: d.Args},
+			Runtime: mcpv1beta1.RuntimeConfig{Security: mcpv1beta1.SecurityConfig{ServiceAccountName: d.ServiceAccount}},
 		},
 	}
 	var secret *corev1.Secret

@@ -11,7 +11,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // The deploy form shows each refusal once, next to the field it is about, in words: the API
@@ -73,7 +73,7 @@ func inWords(message string) string {
 
 // FieldErrorsOf turns the causes of an API server's refusal of server into form errors: each
 // cause once, at its form field where the form has one.
-func FieldErrorsOf(err error, server *mcpv1alpha1.MCPServer) []FieldError {
+func FieldErrorsOf(err error, server *mcpv1beta1.MCPServer) []FieldError {
 	var status apierrors.APIStatus
 	fields := []FieldError{}
 	if !apierrors.IsInvalid(err) || !errors.As(err, &status) || status.Status().Details == nil {
@@ -94,7 +94,7 @@ func FieldErrorsOf(err error, server *mcpv1alpha1.MCPServer) []FieldError {
 }
 
 // formField returns the form field a path of the MCPServer comes from, or the path itself.
-func formField(path string, server *mcpv1alpha1.MCPServer) string {
+func formField(path string, server *mcpv1beta1.MCPServer) string {
 	if path == "" || path == "<nil>" { // a cause about the whole object
 		return ""
 	}

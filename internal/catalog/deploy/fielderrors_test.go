@@ -14,7 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 func TestInWords(t *testing.T) {
@@ -43,7 +43,7 @@ func TestInWords(t *testing.T) {
 }
 
 func TestFieldErrorsOfARefusal(t *testing.T) {
-	server := &mcpv1alpha1.MCPServer{}
+	server := &mcpv1beta1.MCPServer{}
 	server.Spec.Config.Env = append(server.Spec.Config.Env, envVar("LOG_LEVEL"), envVar("API_KEY"))
 	err := apierrors.NewInvalid(schema.GroupKind{Group: "mcp.x-k8s.io", Kind: "MCPServer"}, "x", field.ErrorList{
 		field.Invalid(field.NewPath("spec", "config", "port"), 0, "spec.config.port in body should be greater than or equal to 1"),

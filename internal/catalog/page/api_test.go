@@ -15,11 +15,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
 
@@ -156,14 +156,14 @@ func TestDeployCreatesTheServerAndASecretForSecretValues(t *testing.T) {
 		"env": []map[string]any{{"name": "API_KEY", "value": "k3y-value", "secret": true}, {"name": "LOG_LEVEL", "value": "debug"}},
 	}, http.StatusCreated, nil)
 
-	server := &mcpv1alpha1.MCPServer{}
+	server := &mcpv1beta1.MCPServer{}
 	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: teamA, Name: "sample-one"}, server); err != nil {
 		t.Fatal(err)
 	}
-	wantSpec := mcpv1alpha1.MCPServerSpec{
-		Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-			ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
-		Config: mcpv1alpha1.ServerConfig{Port: 9090, Path: "/api/mcp", Arguments: []string{"--verbose", "--color=never"}, Env: []corev1.EnvVar{
+	wantSpec := mcpv1beta1.MCPServerSpec{
+		Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+			ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
+		Config: mcpv1beta1.ServerConfig{Port: 9090, Path: "/api/mcp", Arguments: []string{"--verbose", "--color=never"}, Env: []corev1.EnvVar{
 			{Name: "API_KEY", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 				LocalObjectReference: corev1.LocalObjectReference{Name: "sample-one-env"}, Key: "API_KEY"}}},
 			{Name: "LOG_LEVEL", Value: "debug"},
@@ -274,7 +274,7 @@ func TestDeployRefusals(t *testing.T) {
 	}
 	for _, name := range []string{"hosted", "stdio", "untagged", "weather", "bobs", "w", "anon"} {
 		for _, ns := range []string{teamA, teamB} {
-			if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &mcpv1alpha1.MCPServer{}); !apierrors.IsNotFound(err) {
+			if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &mcpv1beta1.MCPServer{}); !apierrors.IsNotFound(err) {
 				t.Errorf("a refused deployment left MCPServer %s/%s behind (%v)", ns, name, err)
 			}
 		}
@@ -317,7 +317,7 @@ func TestStateChangesNeedTheSessionsCSRFToken(t *testing.T) {
 	if resp, err := s.browser.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-origin POST: %v %v", resp, err)
 	}
-	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: teamA, Name: "csrf"}, &mcpv1alpha1.MCPServer{}); !apierrors.IsNotFound(err) {
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: teamA, Name: "csrf"}, &mcpv1beta1.MCPServer{}); !apierrors.IsNotFound(err) {
 		t.Errorf("a forged request created an MCPServer (%v)", err)
 	}
 }
@@ -374,26 +374,26 @@ func TestDeploymentsShowStatusFromConditions(t *testing.T) {
 		conditions      []metav1.Condition
 	}{
 		{teamA, "st-available", []metav1.Condition{
-			condition(mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid, "ok"),
-			condition(mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable, "1 of 1 replicas available")}},
+			condition(mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid, "ok"),
+			condition(mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable, "1 of 1 replicas available")}},
 		{teamA, "st-new", nil},
 		{teamA, "st-initializing", []metav1.Condition{
-			condition(mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid, "ok"),
-			condition(mcpv1alpha1.ConditionReady, metav1.ConditionUnknown, mcpv1alpha1.ReasonInitializing, "waiting for pods to become ready")}},
+			condition(mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid, "ok"),
+			condition(mcpv1alpha1.ConditionReady, metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, "waiting for pods to become ready")}},
 		{teamA, "st-invalid", []metav1.Condition{
-			condition(mcpv1alpha1.ConditionAccepted, metav1.ConditionFalse, mcpv1alpha1.ReasonInvalid, `ConfigMap "cfg" not found`),
-			condition(mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonConfigurationInvalid, "nothing is rolled out")}},
+			condition(mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid, `ConfigMap "cfg" not found`),
+			condition(mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1beta1.ReasonConfigurationInvalid, "nothing is rolled out")}},
 		{teamA, "st-crashing", []metav1.Condition{
-			condition(mcpv1alpha1.ConditionAccepted, metav1.ConditionTrue, mcpv1alpha1.ReasonValid, "ok"),
-			condition(mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1alpha1.ReasonDeploymentUnavailable, "0 of 1 replicas available: CrashLoopBackOff")}},
+			condition(mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid, "ok"),
+			condition(mcpv1alpha1.ConditionReady, metav1.ConditionFalse, mcpv1beta1.ReasonDeploymentUnavailable, "0 of 1 replicas available: CrashLoopBackOff")}},
 		{teamB, "st-elsewhere", nil},
 	}
 	for _, s := range servers {
-		server := &mcpv1alpha1.MCPServer{
+		server := &mcpv1beta1.MCPServer{
 			ObjectMeta: metav1.ObjectMeta{Name: s.name, Namespace: s.namespace},
-			Spec: mcpv1alpha1.MCPServerSpec{Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-				ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
-				Config: mcpv1alpha1.ServerConfig{Port: 8080}},
+			Spec: mcpv1beta1.MCPServerSpec{Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+				ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
+				Config: mcpv1beta1.ServerConfig{Port: 8080}},
 		}
 		if err := env.Client.Create(ctx, server); err != nil {
 			t.Fatal(err)
@@ -402,12 +402,12 @@ func TestDeploymentsShowStatusFromConditions(t *testing.T) {
 			continue
 		}
 		for _, c := range s.conditions {
-			meta.SetStatusCondition(&server.Status.Conditions, c)
+			setAsOperator(&server.Status.Conditions, c)
 		}
 		if s.name == "st-available" {
-			server.Status.Address = &mcpv1alpha1.MCPServerAddress{URL: "http://st-available.team-a.svc.cluster.local:8080/mcp",
+			server.Status.Address = &mcpv1beta1.MCPServerAddress{URL: "http://st-available.team-a.svc.cluster.local:8080/mcp",
 				ExternalURL: "https://st-available.apps.example.com/mcp"}
-			server.Status.Tools = &mcpv1alpha1.MCPServerTools{Count: 3}
+			server.Status.Tools = &mcpv1beta1.MCPServerTools{Count: 3}
 		}
 		if err := env.Client.Status().Update(ctx, server); err != nil {
 			t.Fatal(err)
@@ -458,11 +458,11 @@ func TestDeploymentsShowStatusFromConditions(t *testing.T) {
 
 func TestDeleteADeployment(t *testing.T) {
 	ctx := context.Background()
-	server := &mcpv1alpha1.MCPServer{
+	server := &mcpv1beta1.MCPServer{
 		ObjectMeta: metav1.ObjectMeta{Name: "to-delete", Namespace: teamA},
-		Spec: mcpv1alpha1.MCPServerSpec{Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-			ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
-			Config: mcpv1alpha1.ServerConfig{Port: 8080}},
+		Spec: mcpv1beta1.MCPServerSpec{Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+			ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
+			Config: mcpv1beta1.ServerConfig{Port: 8080}},
 	}
 	if err := env.Client.Create(ctx, server); err != nil {
 		t.Fatal(err)

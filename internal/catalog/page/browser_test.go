@@ -32,6 +32,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -601,16 +602,31 @@ func TestBrowserDeployButtonDisabled(t *testing.T) {
 	})
 }
 
+// setAsOperator sets a condition as the operator stores it: a Ready, as a test states it, is
+// written as the v1beta1 Available and Verified it derives from.
+func setAsOperator(conditions *[]metav1.Condition, c metav1.Condition) {
+	if c.Type != mcpv1alpha1.ConditionReady {
+		meta.SetStatusCondition(conditions, c)
+		return
+	}
+	if c.LastTransitionTime.IsZero() {
+		c.LastTransitionTime = metav1.Now()
+	}
+	for _, split := range mcpv1alpha1.SplitReady(c) {
+		meta.SetStatusCondition(conditions, split)
+	}
+}
+
 // markReady does the operator's part for a server: Accepted, Ready, its address and tools.
-func markReady(t *testing.T, server *mcpv1alpha1.MCPServer, tools ...string) {
+func markReady(t *testing.T, server *mcpv1beta1.MCPServer, tools ...string) {
 	t.Helper()
-	meta.SetStatusCondition(&server.Status.Conditions, metav1.Condition{Type: mcpv1alpha1.ConditionReady, Status: metav1.ConditionTrue,
-		Reason: mcpv1alpha1.ReasonAvailable, Message: fmt.Sprintf("1 of 1 replicas available; sample 1.0 with %d tools", len(tools))})
-	meta.SetStatusCondition(&server.Status.Conditions, metav1.Condition{Type: mcpv1alpha1.ConditionAccepted, Status: metav1.ConditionTrue,
-		Reason: mcpv1alpha1.ReasonValid, Message: "ok"})
-	server.Status.Address = &mcpv1alpha1.MCPServerAddress{URL: fmt.Sprintf("http://%s.%s.svc.cluster.local:8080/mcp", server.Name, server.Namespace)}
-	server.Status.Tools = &mcpv1alpha1.MCPServerTools{Count: int32(len(tools)), Names: tools}
-	server.Status.ServerInfo = &mcpv1alpha1.MCPServerInfo{Name: "sample", Version: "1.0", ProtocolVersion: "2025-11-25"}
+	setAsOperator(&server.Status.Conditions, metav1.Condition{Type: mcpv1alpha1.ConditionReady, Status: metav1.ConditionTrue,
+		Reason: mcpv1beta1.ReasonAvailable, Message: fmt.Sprintf("1 of 1 replicas available; sample 1.0 with %d tools", len(tools))})
+	meta.SetStatusCondition(&server.Status.Conditions, metav1.Condition{Type: mcpv1beta1.ConditionAccepted, Status: metav1.ConditionTrue,
+		Reason: mcpv1beta1.ReasonValid, Message: "ok"})
+	server.Status.Address = &mcpv1beta1.MCPServerAddress{URL: fmt.Sprintf("http://%s.%s.svc.cluster.local:8080/mcp", server.Name, server.Namespace)}
+	server.Status.Tools = &mcpv1beta1.MCPServerTools{Count: int32(len(tools)), Names: tools}
+	server.Status.ServerInfo = &mcpv1beta1.MCPServerInfo{Name: "sample", Version: "1.0", ProtocolVersion: "2025-11-25"}
 	if err := env.Client.Status().Update(context.Background(), server); err != nil {
 		t.Fatal(err)
 	}
@@ -660,7 +676,7 @@ func TestBrowserDeployWatchAndDelete(t *testing.T) {
 	}
 	b.check("deployments-pending")
 
-	server := &mcpv1alpha1.MCPServer{}
+	server := &mcpv1beta1.MCPServer{}
 	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: teamOne, Name: "browser-sample"}, server); err != nil {
 		t.Fatal(err)
 	}
@@ -690,14 +706,14 @@ func TestBrowserDeployWatchAndDelete(t *testing.T) {
 	b.check("deployments-available")
 
 	event := &corev1.Event{ObjectMeta: metav1.ObjectMeta{Name: "browser-sample.1", Namespace: teamOne},
-		InvolvedObject: corev1.ObjectReference{Kind: "MCPServer", APIVersion: mcpv1alpha1.GroupVersion.String(), Name: server.Name, Namespace: teamOne, UID: server.UID},
+		InvolvedObject: corev1.ObjectReference{Kind: "MCPServer", APIVersion: mcpv1beta1.GroupVersion.String(), Name: server.Name, Namespace: teamOne, UID: server.UID},
 		Type:           corev1.EventTypeNormal, Reason: "Verified", Message: "MCP handshake succeeded: 2 tools", Count: 1,
 		LastTimestamp: metav1.Now(), Source: corev1.EventSource{Component: "mcp-operator"}}
 	if err := env.Client.Create(ctx, event); err != nil {
 		t.Fatal(err)
 	}
 	b.do("open the deployment's details", chromedp.Click(chromedp.CSS(row+" .deployment-link")), chromedp.WaitVisible(chromedp.ID("deployment-title")))
-	b.waitFor("its conditions", `document.querySelector('#conditions tr[data-type="Ready"]')?.textContent.includes("with 2 tools")`)
+	b.waitFor("its conditions", `document.querySelector('#conditions tr[data-type="Available"]')?.textContent.includes("with 2 tools") && document.querySelector('#conditions tr[data-type="Verified"]') !== null`)
 	if tools := b.text("#tool-names"); !strings.Contains(tools, "add") || !strings.Contains(tools, "echo") {
 		t.Errorf("the details' tools: %q", tools)
 	}
@@ -732,11 +748,11 @@ func TestBrowserDeployWatchAndDelete(t *testing.T) {
 func TestBrowserManyDeployments(t *testing.T) {
 	ctx := context.Background()
 	const n = 24
-	var servers []*mcpv1alpha1.MCPServer
+	var servers []*mcpv1beta1.MCPServer
 	for i := range n {
-		s := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("many-%02d", i), Namespace: teamA},
-			Spec: mcpv1alpha1.MCPServerSpec{Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-				ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}}, Config: mcpv1alpha1.ServerConfig{Port: 8080}}}
+		s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("many-%02d", i), Namespace: teamA},
+			Spec: mcpv1beta1.MCPServerSpec{Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+				ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}}, Config: mcpv1beta1.ServerConfig{Port: 8080}}}
 		if err := env.Client.Create(ctx, s); err != nil {
 			t.Fatal(err)
 		}
@@ -746,8 +762,8 @@ func TestBrowserManyDeployments(t *testing.T) {
 		case 0:
 			markReady(t, s, "echo")
 		case 2:
-			meta.SetStatusCondition(&s.Status.Conditions, metav1.Condition{Type: mcpv1alpha1.ConditionReady, Status: metav1.ConditionFalse,
-				Reason: mcpv1alpha1.ReasonDeploymentUnavailable, Message: "0 of 1 replicas available: ImagePullBackOff"})
+			setAsOperator(&s.Status.Conditions, metav1.Condition{Type: mcpv1alpha1.ConditionReady, Status: metav1.ConditionFalse,
+				Reason: mcpv1beta1.ReasonDeploymentUnavailable, Message: "0 of 1 replicas available: ImagePullBackOff"})
 			if err := env.Client.Status().Update(ctx, s); err != nil {
 				t.Fatal(err)
 			}
@@ -861,7 +877,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	row := `tr[data-name="keyboard-sample"][data-namespace="team-a"]`
 	b.do("the deployment", chromedp.WaitVisible(chromedp.CSS(row)))
 	t.Cleanup(func() {
-		_ = env.Client.Delete(ctx, &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "keyboard-sample", Namespace: teamA}})
+		_ = env.Client.Delete(ctx, &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "keyboard-sample", Namespace: teamA}})
 	})
 
 	b.tabTo(row + " .kebab")
@@ -878,7 +894,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.press("confirm", kb.Enter)
 	b.do("the row goes", chromedp.WaitNotPresent(chromedp.CSS(row)))
 	check.Eventually(t, waitDuration, "the server to be gone", func() (bool, string) {
-		err := env.Client.Get(ctx, client.ObjectKey{Namespace: teamA, Name: "keyboard-sample"}, &mcpv1alpha1.MCPServer{})
+		err := env.Client.Get(ctx, client.ObjectKey{Namespace: teamA, Name: "keyboard-sample"}, &mcpv1beta1.MCPServer{})
 		return apierrors.IsNotFound(err), fmt.Sprint(err)
 	})
 }

@@ -17,8 +17,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/catalog"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
+	"github.com/mcp-operator/mcp-operator/internal/status"
 )
 
 func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +72,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 // checks, and the API server's verdict on the MCPServer it would create (a server-side dry run
 // with the person's identity, so the CRD's rules are the ones that apply). It returns how to
 // answer a refusal, or nil when the request may go ahead.
-func validateDeployment(ctx context.Context, c client.Client, req *deploy.Request, e catalog.Entry, server *mcpv1alpha1.MCPServer) func(http.ResponseWriter) {
+func validateDeployment(ctx context.Context, c client.Client, req *deploy.Request, e catalog.Entry, server *mcpv1beta1.MCPServer) func(http.ResponseWriter) {
 	errs := req.Validate(e)
 	dryRunErr := c.Create(ctx, server.DeepCopy(), client.DryRunAll)
 	if len(errs) == 0 {
@@ -98,9 +100,9 @@ func validateDeployment(ctx context.Context, c client.Client, req *deploy.Reques
 }
 
 // adoptSecret makes the MCPServer own its Secret, so that deleting the server deletes it too.
-func adoptSecret(ctx context.Context, c client.Client, secret *corev1.Secret, server *mcpv1alpha1.MCPServer) {
+func adoptSecret(ctx context.Context, c client.Client, secret *corev1.Secret, server *mcpv1beta1.MCPServer) {
 	patch := client.MergeFrom(secret.DeepCopy())
-	secret.OwnerReferences = []metav1.OwnerReference{{APIVersion: mcpv1alpha1.GroupVersion.String(), Kind: "MCPServer", Name: server.Name, UID: server.UID}}
+	secret.OwnerReferences = []metav1.OwnerReference{{APIVersion: mcpv1beta1.GroupVersion.String(), Kind: "MCPServer", Name: server.Name, UID: server.UID}}
 	if err := c.Patch(ctx, secret, patch); err != nil {
 		log.FromContext(ctx).Info("could not make the MCPServer own its Secret; it stays when the server is deleted",
 			"secret", secret.Name, "error", err.Error())
@@ -139,7 +141,7 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request) {
 
 // listVisibleServers lists the MCPServers of one namespace or, with none given, of every
 // namespace the user can see (see visibleScopes), skipping projects where listing is not allowed.
-func listVisibleServers(ctx context.Context, c client.Client, namespace string) ([]mcpv1alpha1.MCPServer, error) {
+func listVisibleServers(ctx context.Context, c client.Client, namespace string) ([]mcpv1beta1.MCPServer, error) {
 	scopes, first, err := visibleScopes(ctx, c, namespace)
 	if err != nil {
 		return nil, err
@@ -147,9 +149,9 @@ func listVisibleServers(ctx context.Context, c client.Client, namespace string) 
 	if first != nil {
 		return first.Items, nil
 	}
-	var servers []mcpv1alpha1.MCPServer
+	var servers []mcpv1beta1.MCPServer
 	for _, ns := range scopes {
-		inProject := &mcpv1alpha1.MCPServerList{}
+		inProject := &mcpv1beta1.MCPServerList{}
 		if err := c.List(ctx, inProject, client.InNamespace(ns)); err != nil {
 			if apierrors.IsForbidden(err) {
 				continue
@@ -165,8 +167,8 @@ func listVisibleServers(ctx context.Context, c client.Client, namespace string) 
 // one; every namespace when RBAC allows it (that first list is returned, to be used rather than
 // repeated); otherwise each of the person's OpenShift projects, whose servers are still to be
 // listed.
-func visibleScopes(ctx context.Context, c client.Client, namespace string) ([]string, *mcpv1alpha1.MCPServerList, error) {
-	list := &mcpv1alpha1.MCPServerList{}
+func visibleScopes(ctx context.Context, c client.Client, namespace string) ([]string, *mcpv1beta1.MCPServerList, error) {
+	list := &mcpv1beta1.MCPServerList{}
 	err := c.List(ctx, list, client.InNamespace(namespace))
 	if err == nil {
 		return []string{namespace}, list, nil
@@ -186,9 +188,10 @@ func projectsOf(ctx context.Context, c client.Client) ([]string, error) {
 	return metadataNames(ctx, c, schema.GroupVersionKind{Group: "project.openshift.io", Version: "v1", Kind: "ProjectList"})
 }
 
-// describeDeployment derives Available, Pending or Failed from the conditions.
-func describeDeployment(s *mcpv1alpha1.MCPServer) deploymentItem {
-	item := deploymentItem{Name: s.Name, Namespace: s.Namespace, Status: "Pending", Message: "waiting for the operator"}
+// describeDeployment shows the server's phase (Available, Pending or Failed) and the message a
+// v1alpha1 reader sees in Ready, derived from Available and Verified.
+func describeDeployment(s *mcpv1beta1.MCPServer) deploymentItem {
+	item := deploymentItem{Name: s.Name, Namespace: s.Namespace, Status: string(mcpv1beta1.PhasePending), Message: "waiting for the operator"}
 	if s.Spec.Source.ContainerImage != nil {
 		item.Image = s.Spec.Source.ContainerImage.Ref
 	}
@@ -198,17 +201,13 @@ func describeDeployment(s *mcpv1alpha1.MCPServer) deploymentItem {
 	if s.Status.Tools != nil {
 		item.Tools = &s.Status.Tools.Count
 	}
-	accepted := meta.FindStatusCondition(s.Status.Conditions, mcpv1alpha1.ConditionAccepted)
-	ready := meta.FindStatusCondition(s.Status.Conditions, mcpv1alpha1.ConditionReady)
-	switch {
-	case accepted != nil && accepted.Status == metav1.ConditionFalse:
-		item.Status, item.Message = "Failed", accepted.Message
-	case ready == nil:
-	case ready.Status == metav1.ConditionTrue:
-		item.Status, item.Message = "Available", ready.Message
-	case ready.Status == metav1.ConditionFalse:
-		item.Status, item.Message = "Failed", ready.Message
-	default:
+	if len(s.Status.Conditions) > 0 {
+		item.Status = string(status.PhaseOf(s.Status.Conditions))
+	}
+	accepted := meta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionAccepted)
+	if accepted != nil && accepted.Status == metav1.ConditionFalse {
+		item.Message = accepted.Message
+	} else if ready := mcpv1alpha1.ReadyFrom(s.Status.Conditions); ready != nil {
 		item.Message = ready.Message
 	}
 	return item
@@ -220,7 +219,7 @@ func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request) {
 		writeClusterError(w, err)
 		return
 	}
-	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: r.PathValue("name"), Namespace: r.PathValue("namespace")}}
+	server := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: r.PathValue("name"), Namespace: r.PathValue("namespace")}}
 	if err := c.Delete(r.Context(), server, client.PropagationPolicy(metav1.DeletePropagationBackground)); err != nil {
 		writeClusterError(w, err)
 		return

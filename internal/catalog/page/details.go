@@ -13,7 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // deploymentDetails is one deployed MCPServer as its details view shows it.
@@ -60,7 +60,7 @@ func (s *Server) getDeployment(w http.ResponseWriter, r *http.Request) {
 		writeClusterError(w, err)
 		return
 	}
-	server := &mcpv1alpha1.MCPServer{}
+	server := &mcpv1beta1.MCPServer{}
 	if err := c.Get(r.Context(), client.ObjectKey{Namespace: r.PathValue("namespace"), Name: r.PathValue("name")}, server); err != nil {
 		writeClusterError(w, err)
 		return
@@ -78,7 +78,7 @@ func (s *Server) getDeployment(w http.ResponseWriter, r *http.Request) {
 }
 
 // describeDetails derives the details view from an MCPServer.
-func describeDetails(server *mcpv1alpha1.MCPServer) deploymentDetails {
+func describeDetails(server *mcpv1beta1.MCPServer) deploymentDetails {
 	d := deploymentDetails{deploymentItem: describeDeployment(server), Generation: server.Generation,
 		Created: server.CreationTimestamp.Time, Conditions: []conditionView{}, ToolNames: []string{}}
 	for _, c := range server.Status.Conditions {
@@ -95,7 +95,7 @@ func describeDetails(server *mcpv1alpha1.MCPServer) deploymentDetails {
 }
 
 // recentEvents lists the events about one MCPServer, newest first.
-func recentEvents(ctx context.Context, c client.Client, server *mcpv1alpha1.MCPServer) ([]eventView, error) {
+func recentEvents(ctx context.Context, c client.Client, server *mcpv1beta1.MCPServer) ([]eventView, error) {
 	list := &corev1.EventList{}
 	if err := c.List(ctx, list, client.InNamespace(server.Namespace), client.MatchingFields{
 		"involvedObject.kind": "MCPServer", "involvedObject.name": server.Name, "involvedObject.uid": string(server.UID),

@@ -15,7 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // errNoIdentity: the request carries no credentials to act with.
@@ -82,7 +82,7 @@ func (l *LocalIdentity) Describe() string { return "the local kubeconfig's (demo
 // MCPServerAPIServed asks discovery whether the cluster serves MCPServers.
 func MCPServerAPIServed(d discovery.DiscoveryInterface) func(ctx context.Context) bool {
 	return func(context.Context) bool {
-		resources, err := d.ServerResourcesForGroupVersion(mcpv1alpha1.GroupVersion.String())
+		resources, err := d.ServerResourcesForGroupVersion(mcpv1beta1.GroupVersion.String())
 		if err != nil {
 			return false
 		}

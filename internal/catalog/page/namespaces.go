@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // namespaceChoices is what the namespace selector offers.
@@ -43,7 +43,7 @@ func visibleNamespaces(ctx context.Context, c client.Client) namespaceChoices {
 		sort.Strings(names)
 		return namespaceChoices{Namespaces: names, Complete: true}
 	}
-	servers := &mcpv1alpha1.MCPServerList{}
+	servers := &mcpv1beta1.MCPServerList{}
 	if err := c.List(ctx, servers); err != nil {
 		return namespaceChoices{Namespaces: []string{}}
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/yuin/goldmark"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/catalog"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
@@ -198,7 +198,7 @@ func writeClusterError(w http.ResponseWriter, err error) {
 
 // writeDeployError is writeClusterError for the objects of a deployment: a refusal of the
 // MCPServer names the form's fields.
-func writeDeployError(w http.ResponseWriter, err error, server *mcpv1alpha1.MCPServer) {
+func writeDeployError(w http.ResponseWriter, err error, server *mcpv1beta1.MCPServer) {
 	switch {
 	case errors.Is(err, errNoIdentity):
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})

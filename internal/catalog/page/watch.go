@@ -18,7 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // The Deployments tab is live without polling: GET /api/deployments/watch answers with
@@ -68,7 +68,7 @@ func (s *Server) watchDeployments(w http.ResponseWriter, r *http.Request) {
 
 	view := newServerView(scopes)
 	for i, ns := range scopes {
-		var initial *mcpv1alpha1.MCPServerList
+		var initial *mcpv1beta1.MCPServerList
 		if i == 0 {
 			initial = first
 		}
@@ -116,7 +116,7 @@ func stream(ctx context.Context, w http.ResponseWriter, flusher http.Flusher, vi
 // followServers keeps the view of one scope (a namespace, or "" for all) in step with the
 // cluster: list, then watch from the list's resource version; a watch that ends is resumed
 // from the last version seen, one that has expired (410 Gone) means listing again.
-func followServers(ctx context.Context, c client.WithWatch, namespace string, view *serverView, first *mcpv1alpha1.MCPServerList) {
+func followServers(ctx context.Context, c client.WithWatch, namespace string, view *serverView, first *mcpv1beta1.MCPServerList) {
 	delay := time.Second
 	retry := func(err error) {
 		view.setProblem("The list may be out of date, retrying: " + apiMessage(err))
@@ -131,7 +131,7 @@ func followServers(ctx context.Context, c client.WithWatch, namespace string, vi
 		list := first
 		first = nil
 		if list == nil {
-			list = &mcpv1alpha1.MCPServerList{}
+			list = &mcpv1beta1.MCPServerList{}
 			if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
 				if apierrors.IsForbidden(err) && namespace != "" {
 					view.replace(namespace, nil) // a project whose servers this person may not see
@@ -164,7 +164,7 @@ func followServers(ctx context.Context, c client.WithWatch, namespace string, vi
 // watchFrom applies one watch's events to the view until the watch ends, and returns the last
 // resource version seen.
 func watchFrom(ctx context.Context, c client.WithWatch, namespace, version string, view *serverView) (string, error) {
-	watcher, err := c.Watch(ctx, &mcpv1alpha1.MCPServerList{}, client.InNamespace(namespace),
+	watcher, err := c.Watch(ctx, &mcpv1beta1.MCPServerList{}, client.InNamespace(namespace),
 		&client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: version, AllowWatchBookmarks: true}})
 	if err != nil {
 		return version, err
@@ -174,7 +174,7 @@ func watchFrom(ctx context.Context, c client.WithWatch, namespace, version strin
 		if ev.Type == watch.Error {
 			return version, apierrors.FromObject(ev.Object)
 		}
-		server, ok := ev.Object.(*mcpv1alpha1.MCPServer)
+		server, ok := ev.Object.(*mcpv1beta1.MCPServer)
 		if !ok {
 			continue
 		}
@@ -217,7 +217,7 @@ func (v *serverView) notify() {
 }
 
 // replace sets the servers of one scope (namespace, or "" for all), as a fresh list says.
-func (v *serverView) replace(scope string, servers []mcpv1alpha1.MCPServer) {
+func (v *serverView) replace(scope string, servers []mcpv1beta1.MCPServer) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for key, item := range v.items {
@@ -233,14 +233,14 @@ func (v *serverView) replace(scope string, servers []mcpv1alpha1.MCPServer) {
 	v.notify()
 }
 
-func (v *serverView) put(server *mcpv1alpha1.MCPServer) {
+func (v *serverView) put(server *mcpv1beta1.MCPServer) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.items[server.Namespace+"/"+server.Name] = describeDeployment(server)
 	v.notify()
 }
 
-func (v *serverView) remove(server *mcpv1alpha1.MCPServer) {
+func (v *serverView) remove(server *mcpv1beta1.MCPServer) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	delete(v.items, server.Namespace+"/"+server.Name)

@@ -15,7 +15,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // streamEvent is the data of one "deployments" event of GET /api/deployments/watch.
@@ -117,9 +117,9 @@ func TestDeploymentsStreamFollowsTheCluster(t *testing.T) {
 	}
 	opened := requestsOf("carol")
 
-	server := &mcpv1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "streamed", Namespace: teamB},
-		Spec: mcpv1alpha1.MCPServerSpec{Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
-			ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}}, Config: mcpv1alpha1.ServerConfig{Port: 8080}}}
+	server := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "streamed", Namespace: teamB},
+		Spec: mcpv1beta1.MCPServerSpec{Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
+			ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}}, Config: mcpv1beta1.ServerConfig{Port: 8080}}}
 	if err := env.Client.Create(ctx, server); err != nil {
 		t.Fatal(err)
 	}

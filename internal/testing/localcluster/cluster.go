@@ -342,3 +342,14 @@ func FreePort() int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// OperatorWebhookArgs are the webhook flags of an operator process run outside the cluster:
+// this process serves MCPServer conversions (testenv), so the operator's own webhook server
+// takes the test certificate on a port of its own and provisions nothing.
+func (c *Cluster) OperatorWebhookArgs() []string {
+	return []string{
+		"--webhook-cert-provisioning=external",
+		fmt.Sprintf("--webhook-port=%d", FreePort()),
+		"--webhook-cert-dir=" + c.env.Webhook.CertDir,
+	}
+}

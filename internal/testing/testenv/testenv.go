@@ -13,12 +13,17 @@ package testenv
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -29,11 +34,14 @@ import (
 	certutil "k8s.io/client-go/util/cert"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/conversion"
 	"sigs.k8s.io/yaml"
 
 	routev1 "github.com/openshift/api/route/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 )
 
 // Env is a running test API server with a client for it.
@@ -44,8 +52,21 @@ type Env struct {
 	Client client.Client
 	// Scheme knows the built-in types and the MCPServer API.
 	Scheme *k8sruntime.Scheme
+	// Webhook is where the API server sends MCPServer conversions, and the certificate to
+	// serve them with (for ExternalConversion).
+	Webhook WebhookServing
 
-	env *envtest.Environment
+	env        *envtest.Environment
+	stopServer context.CancelFunc
+	serverDone chan error
+}
+
+// WebhookServing is the address and certificate folder (tls.crt, tls.key) of the conversion
+// webhook the API server calls.
+type WebhookServing struct {
+	Host    string
+	Port    int
+	CertDir string
 }
 
 // Options adjust the test environment.
@@ -57,6 +78,10 @@ type Options struct {
 	// WithoutProjectCRDs leaves the MCPServer CRD out, for a cluster the operator is not
 	// installed in.
 	WithoutProjectCRDs bool
+	// ExternalConversion leaves serving MCPServer conversions to the caller: the operator
+	// binary, started with Env.Webhook's host, port and certificates. Until it serves,
+	// requests through v1alpha1 fail. Unset, the test process serves them itself.
+	ExternalConversion bool
 	// Serving, when set, is the API server's serving certificate, for clusters whose pods reach
 	// it by the kubernetes Service's address, which envtest's own certificate does not name.
 	Serving *ServingCert
@@ -96,7 +121,7 @@ func RepoRoot() string {
 func Scheme() *k8sruntime.Scheme {
 	scheme := k8sruntime.NewScheme()
 	for _, add := range []func(*k8sruntime.Scheme) error{
-		clientgoscheme.AddToScheme, mcpv1alpha1.AddToScheme, routev1.AddToScheme, apiextensionsv1.AddToScheme,
+		clientgoscheme.AddToScheme, mcpv1alpha1.AddToScheme, mcpv1beta1.AddToScheme, routev1.AddToScheme, apiextensionsv1.AddToScheme,
 	} {
 		if err := add(scheme); err != nil {
 			panic(err) // the types' own registration: cannot fail
@@ -142,7 +167,42 @@ func Start(opts Options) (*Env, error) {
 		_ = env.Stop()
 		return nil, err
 	}
-	return &Env{Config: cfg, Client: c, Scheme: scheme, env: env}, nil
+	w := env.WebhookInstallOptions
+	e := &Env{Config: cfg, Client: c, Scheme: scheme, env: env,
+		Webhook: WebhookServing{Host: w.LocalServingHost, Port: w.LocalServingPort, CertDir: w.LocalServingCertDir}}
+	if !opts.ExternalConversion && !opts.WithoutProjectCRDs {
+		if err := e.serveConversion(); err != nil {
+			_ = env.Stop()
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// serveConversion runs the MCPServer conversion webhook in this process, as the operator does,
+// and returns once it answers.
+func (e *Env) serveConversion() error {
+	server := webhook.NewServer(webhook.Options{Host: e.Webhook.Host, Port: e.Webhook.Port, CertDir: e.Webhook.CertDir})
+	server.Register("/convert", conversion.NewWebhookHandler(e.Scheme, conversion.NewRegistry()))
+	ctx, cancel := context.WithCancel(context.Background())
+	e.stopServer, e.serverDone = cancel, make(chan error, 1)
+	go func() { e.serverDone <- server.Start(ctx) }()
+	address := net.JoinHostPort(e.Webhook.Host, strconv.Itoa(e.Webhook.Port))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		conn, err := tls.Dial("tcp", address, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // only to see it listen
+		if err == nil {
+			return conn.Close()
+		}
+		select {
+		case err := <-e.serverDone:
+			return fmt.Errorf("serving MCPServer conversions on %s: %w", address, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the conversion webhook on %s did not start: %w", address, err)
+		}
+	}
 }
 
 // AdminKubeconfig returns a kubeconfig for a new user in system:masters, for programs that run
@@ -161,14 +221,22 @@ func (e *Env) UserKubeconfig(name string, groups ...string) ([]byte, error) {
 	return user.KubeConfig()
 }
 
-// Stop shuts the API server and etcd down.
+// Stop shuts the API server, etcd and the conversion webhook down.
 func (e *Env) Stop() error {
-	return e.env.Stop()
+	var serveErr error
+	if e.stopServer != nil {
+		e.stopServer() // before envtest removes its certificates
+		serveErr = <-e.serverDone
+	}
+	if err := e.env.Stop(); err != nil {
+		return err
+	}
+	return serveErr
 }
 
 // GVK returns the GroupVersionKind of an MCPServer.
 func GVK() schema.GroupVersionKind {
-	return mcpv1alpha1.GroupVersion.WithKind("MCPServer")
+	return mcpv1beta1.GroupVersion.WithKind("MCPServer")
 }
 
 // LocateBinaries sets envtest's TEST_ASSET_* variables from the control-plane cache when the

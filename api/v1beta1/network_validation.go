@@ -1,7 +1,7 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package v1alpha1
+package v1beta1
 
 import (
 	"fmt"
