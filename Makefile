@@ -97,6 +97,10 @@ docker-push: ## Push the operator image.
 
 ##@ Deployment
 
+.PHONY: migrate-storage
+migrate-storage: ## Rewrite stored MCPServers as v1beta1 and record it as the only stored version (needs the operator running).
+	KUBECTL=$(KUBECTL) hack/migrate-storage.sh
+
 .PHONY: install
 install: ## Install the CRD into the cluster of your kubeconfig.
 	$(KUBECTL) apply --server-side -k config/crd

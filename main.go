@@ -68,6 +68,7 @@ type options struct {
 
 // webhookOptions configure the conversion webhook server that every replica runs.
 type webhookOptions struct {
+	host    string
 	port    int
 	certDir string
 	// provisioning is "operator" (the operator keeps its own certificate, see servingcert) or
@@ -159,6 +160,7 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"Install the MCPServer image admission policy (config/admission) at start, with its parameters ConfigMap in the "+
 			"operator's namespace (created once, never overwritten). For OLM, whose bundles cannot carry it: set "+
 			"MCP_INSTALL_IMAGE_POLICY=true in the Subscription's spec.config.env.")
+	fs.StringVar(&o.webhook.host, "webhook-host", "", "Address the webhook server binds to; empty: every address.")
 	fs.IntVar(&o.webhook.port, "webhook-port", 9443, "Port of the webhook server, which converts MCPServers between v1alpha1 and v1beta1.")
 	fs.StringVar(&o.webhook.certDir, "webhook-cert-dir", "/tmp/k8s-webhook-server/serving-certs",
 		"Folder of the webhook server's tls.crt and tls.key; reloaded when they change.")
@@ -280,7 +282,7 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 		return err
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		WebhookServer:                 webhook.NewServer(webhook.Options{Port: o.webhook.port, CertDir: o.webhook.certDir, TLSOpts: tlsOpts}),
+		WebhookServer:                 webhook.NewServer(webhook.Options{Host: o.webhook.host, Port: o.webhook.port, CertDir: o.webhook.certDir, TLSOpts: tlsOpts}),
 		Scheme:                        scheme,
 		Cache:                         controllers.CacheOptions(o.controllers.WatchNamespaces, o.operatorNamespace, o.controllers.Platform.Routes(false)),
 		Metrics:                       metricsOpts,

@@ -57,8 +57,9 @@ type rejection struct {
 
 func TestMCPServerValidation(t *testing.T) {
 	tests := map[string]struct {
-		patch  string      // JSON merge patch (as YAML) applied to baseSpec
-		reject []rejection // empty: the API server must accept the object
+		patch    string      // JSON merge patch (as YAML) applied to baseSpec
+		reject   []rejection // empty: the API server must accept the object
+		versions []string    // the versions to create through; unset: v1alpha1 and v1beta1
 	}{
 		// Accepted.
 		"minimal spec": {},
@@ -395,32 +396,65 @@ func TestMCPServerValidation(t *testing.T) {
 			patch:  `{runtime: {security: {serviceAccountName: ` + strings.Repeat("a", 254) + `}}}`,
 			reject: []rejection{{"spec.runtime.security.serviceAccountName", "Too long: may not be more than 253"}},
 		},
+		// spec.gateway, v1beta1 only (v1alpha1 prunes it as an unknown field).
+		"gateway with a provider and its config": {
+			patch: `{gateway: {provider: httproute, configRef: gateway-config}}`, versions: []string{"v1beta1"},
+		},
+		"gateway without a provider": {
+			patch: `{gateway: {configRef: gateway-config}}`, versions: []string{"v1beta1"},
+			reject: []rejection{{"spec.gateway.provider", "Required value"}},
+		},
+		"gateway with an empty provider": {
+			patch: `{gateway: {provider: ""}}`, versions: []string{"v1beta1"},
+			reject: []rejection{{"spec.gateway.provider", "should be at least 1 chars long"}},
+		},
+		"gateway provider over 253 characters": {
+			patch: `{gateway: {provider: ` + strings.Repeat("p", 254) + `}}`, versions: []string{"v1beta1"},
+			reject: []rejection{{"spec.gateway.provider", "Too long: may not be more than 253"}},
+		},
+		"gateway configRef over 253 characters": {
+			patch: `{gateway: {provider: httproute, configRef: ` + strings.Repeat("c", 254) + `}}`, versions: []string{"v1beta1"},
+			reject: []rejection{{"spec.gateway.configRef", "Too long: may not be more than 253"}},
+		},
 	}
 
 	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			obj := mcpServerFromSpec(t, patchedSpec(t, tc.patch))
-			err := env.Client.Create(context.Background(), obj, client.DryRunAll)
-			if len(tc.reject) == 0 {
-				if err != nil {
-					t.Fatalf("the API server rejected a valid MCPServer: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("the API server accepted an invalid MCPServer; want errors %+v", tc.reject)
-			}
-			for _, want := range tc.reject {
-				if !strings.Contains(err.Error(), want.field+": ") || !strings.Contains(err.Error(), want.msg) {
-					t.Errorf("error does not name %q with %q:\n%v", want.field, want.msg, err)
-				}
-			}
-		})
+		versions := tc.versions
+		if versions == nil {
+			versions = []string{"v1alpha1", "v1beta1"}
+		}
+		for _, version := range versions {
+			t.Run(name+"/"+version, func(t *testing.T) {
+				validate(t, version, tc.patch, tc.reject)
+			})
+		}
+	}
+}
+
+// validate creates (dry run) an MCPServer of the patched base spec through version, and checks
+// that the API server accepts it, or rejects it naming each field with its message.
+func validate(t *testing.T, version, patch string, reject []rejection) {
+	t.Helper()
+	obj := mcpServerFromSpec(t, version, patchedSpec(t, patch))
+	err := env.Client.Create(context.Background(), obj, client.DryRunAll)
+	if len(reject) == 0 {
+		if err != nil {
+			t.Fatalf("the API server rejected a valid MCPServer: %v", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("the API server accepted an invalid MCPServer; want errors %+v", reject)
+	}
+	for _, want := range reject {
+		if !strings.Contains(err.Error(), want.field+": ") || !strings.Contains(err.Error(), want.msg) {
+			t.Errorf("error does not name %q with %q:\n%v", want.field, want.msg, err)
+		}
 	}
 }
 
 func TestMCPServerDefaults(t *testing.T) {
-	obj := mcpServerFromSpec(t, patchedSpec(t, `{config: {storage: [
+	obj := mcpServerFromSpec(t, "v1alpha1", patchedSpec(t, `{config: {storage: [
 		{path: /etc/cfg, source: {type: ConfigMap, configMap: {name: cfg}}},
 		{path: /etc/creds, source: {type: Secret, secret: {secretName: creds}}},
 		{path: /tmp, source: {type: EmptyDir, emptyDir: {}}}]}}`))
@@ -465,10 +499,11 @@ func patchedSpec(t *testing.T, patchYAML string) map[string]any {
 	return spec
 }
 
-func mcpServerFromSpec(t *testing.T, spec map[string]any) *unstructured.Unstructured {
+func mcpServerFromSpec(t *testing.T, version string, spec map[string]any) *unstructured.Unstructured {
 	t.Helper()
 	obj := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
 	obj.SetGroupVersionKind(mcpv1alpha1.GroupVersion.WithKind("MCPServer"))
+	obj.SetAPIVersion("mcp.x-k8s.io/" + version)
 	obj.SetNamespace("default")
 	obj.SetName("validation")
 	return obj

@@ -62,10 +62,31 @@ func TestCustomerExample(t *testing.T) {
 	if len(pods) != 1 || !strings.HasPrefix(pods[0].Spec.NodeName, "kwok-node-") {
 		t.Errorf("running pods %d (want 1 on a kwok node)", len(pods))
 	}
-	out := kubectl(t, "get", "mcpservers", "-n", "default")
-	for _, want := range []string{"READY", "ACCEPTED", "ADDRESS", "openshift-mcp-server", "True", "http://openshift-mcp-server.default.svc.cluster.local:8080/mcp"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("kubectl get mcpservers does not show %q:\n%s", want, out)
+	// kubectl shows the preferred version, v1beta1, unless asked for v1alpha1's columns.
+	for resource, columns := range map[string][]string{
+		"mcpservers":                       {"ACCEPTED", "AVAILABLE", "VERIFIED", "ADDRESS"},
+		"mcpservers.v1beta1.mcp.x-k8s.io":  {"ACCEPTED", "AVAILABLE", "VERIFIED", "ADDRESS"},
+		"mcpservers.v1alpha1.mcp.x-k8s.io": {"READY", "ACCEPTED", "ADDRESS"},
+	} {
+		out := kubectl(t, "get", resource, "-n", "default")
+		header, row, _ := strings.Cut(out, "\n")
+		if strings.Contains(resource, "v1beta1") || resource == "mcpservers" {
+			if strings.Contains(header, "READY") {
+				t.Errorf("kubectl get %s shows v1alpha1's READY column:\n%s", resource, out)
+			}
+		}
+		for _, want := range columns {
+			if !strings.Contains(header, want) {
+				t.Errorf("kubectl get %s has no %s column:\n%s", resource, want, out)
+			}
+		}
+		for _, want := range []string{"openshift-mcp-server", "True", "http://openshift-mcp-server.default.svc.cluster.local:8080/mcp"} {
+			if !strings.Contains(row, want) {
+				t.Errorf("kubectl get %s does not show %q:\n%s", resource, want, out)
+			}
+		}
+		if strings.Contains(row, "False") || strings.Contains(row, "Unknown") {
+			t.Errorf("kubectl get %s shows a condition that is not True:\n%s", resource, out)
 		}
 	}
 }

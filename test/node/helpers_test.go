@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -64,16 +65,24 @@ func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStat
 		if err := bed.Cluster.Node.Healthy(); err != nil {
 			t.Fatal(err)
 		}
+		// Ready as v1alpha1 readers see it, through the operator's conversion webhook.
+		old := &mcpv1alpha1.MCPServer{}
+		if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: name}, old); err != nil {
+			return false, err.Error()
+		}
+		c := apimeta.FindStatusCondition(old.Status.Conditions, mcpv1alpha1.ConditionReady)
+		if c == nil {
+			return false, "no Ready condition"
+		}
+		ok := c.Status == status && c.ObservedGeneration == old.Generation && strings.Contains(c.Message, want)
+		if !ok {
+			return false, fmt.Sprintf("Ready=%s %s: %s (generation %d, observed %d)", c.Status, c.Reason, c.Message, old.Generation, c.ObservedGeneration)
+		}
 		s = &mcpv1beta1.MCPServer{}
 		if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: name}, s); err != nil {
 			return false, err.Error()
 		}
-		c := apimeta.FindStatusCondition(s.Status.Conditions, "Ready")
-		if c == nil {
-			return false, "no Ready condition"
-		}
-		ok := c.Status == status && c.ObservedGeneration == s.Generation && strings.Contains(c.Message, want)
-		return ok, fmt.Sprintf("Ready=%s %s: %s (generation %d, observed %d)", c.Status, c.Reason, c.Message, s.Generation, c.ObservedGeneration)
+		return s.Generation == old.Generation, "the v1beta1 read is of another generation"
 	})
 	return s
 }

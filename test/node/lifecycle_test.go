@@ -5,16 +5,20 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/nodebed"
@@ -127,8 +131,10 @@ func TestBrokenServersAreReportedInTheirWords(t *testing.T) {
 	})
 }
 
-// TestOperatorPodKilledHandsOver: the operator's pod killed, the Deployment's next pod takes the
-// lease, reconciles and handshakes every server, and writes nothing for the healthy ones.
+// TestOperatorPodKilledHandsOver: the leader's pod deleted (a restart), the other replica takes
+// the lease, reconciles and handshakes every server, and writes nothing for the healthy ones;
+// meanwhile MCPServers stay readable through both versions, v1alpha1 through the conversion
+// webhook that every replica serves.
 func TestOperatorPodKilledHandsOver(t *testing.T) {
 	applyExample(t)
 	ctx := context.Background()
@@ -137,29 +143,48 @@ func TestOperatorPodKilledHandsOver(t *testing.T) {
 	if err := bed.Cluster.Client.Get(ctx, client.ObjectKey{Namespace: exampleNamespace, Name: exampleName}, deployment); err != nil {
 		t.Fatal(err)
 	}
-	old := operatorPod(t)
-	if err := bed.Cluster.Client.Delete(ctx, &old, client.GracePeriodSeconds(0)); err != nil {
+	old := leaderPod(t)
+	reads := readContinuously(ctx)
+	if err := bed.Cluster.Client.Delete(ctx, &old); err != nil {
 		t.Fatal(err)
 	}
 	var next corev1.Pod
-	check.Eventually(t, 2*time.Minute, "a new operator pod", func() (bool, string) {
-		next = operatorPod(t)
+	check.Eventually(t, 2*time.Minute, "another operator pod to lead", func() (bool, string) {
+		next = leaderPod(t)
 		return next.UID != old.UID && podReady(next), next.Name
 	})
 	metrics := bed.OperatorMetrics(t.Context(), next)
-	check.Eventually(t, 2*time.Minute, "the new operator to hold the lease and handshake with the example", func() (bool, string) {
+	check.Eventually(t, 2*time.Minute, "the new leader to handshake with the example", func() (bool, string) {
 		m, err := metrics()
 		if err != nil {
 			return false, err.Error()
 		}
 		return m["mcp_operator_handshake_duration_seconds_count"] >= 1, "no handshake yet"
 	})
+	check.Eventually(t, 2*time.Minute, "the deleted pod to be gone and its replacement ready", func() (bool, string) {
+		pods := operatorPods(t)
+		ready := 0
+		for _, p := range pods {
+			if p.UID == old.UID {
+				return false, "the old pod is still there"
+			}
+			if podReady(p) {
+				ready++
+			}
+		}
+		return ready == 2, fmt.Sprintf("%d of %d pods ready", ready, len(pods))
+	})
+	total, failed := reads()
+	if len(failed) > 0 || total < 20 {
+		t.Errorf("%d of %d reads failed while the operator restarted (want none, of at least 20): %v", len(failed), total, failed)
+	}
+	t.Logf("%d reads (v1alpha1 and v1beta1 lists) while the operator restarted, none failed", total)
 	m, err := metrics()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if writes := m["mcp_operator_object_writes_total"]; writes != 0 {
-		t.Errorf("the new operator made %v writes to a healthy server's objects, want 0", writes)
+		t.Errorf("the new leader made %v writes to a healthy server's objects, want 0", writes)
 	}
 	after := server(t, exampleNamespace, exampleName)
 	if after.ResourceVersion != before.ResourceVersion {
@@ -175,21 +200,75 @@ func TestOperatorPodKilledHandsOver(t *testing.T) {
 	waitReady(t, exampleNamespace, exampleName, metav1.ConditionTrue, "", time.Minute)
 }
 
-// operatorPod returns the operator's newest pod that is not being deleted.
-func operatorPod(t *testing.T) corev1.Pod {
+// readContinuously lists MCPServers through v1alpha1 and v1beta1 every 100ms until the returned
+// function is called, which says how many reads there were and which failed.
+func readContinuously(ctx context.Context) func() (int, []string) {
+	ctx, cancel := context.WithCancel(ctx)
+	var mu sync.Mutex
+	var total int
+	var failed []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			for _, list := range []client.ObjectList{&mcpv1alpha1.MCPServerList{}, &mcpv1beta1.MCPServerList{}} {
+				err := bed.Cluster.Client.List(ctx, list)
+				mu.Lock()
+				total++
+				if err != nil && ctx.Err() == nil {
+					failed = append(failed, fmt.Sprintf("%T: %v", list, err))
+				}
+				mu.Unlock()
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	return func() (int, []string) {
+		cancel()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return total, failed
+	}
+}
+
+// leaderPod returns the operator pod that holds the leader election Lease.
+func leaderPod(t *testing.T) corev1.Pod {
+	t.Helper()
+	lease := &coordinationv1.Lease{}
+	if err := bed.Cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: nodebed.OperatorNamespace, Name: "mcp-operator.mcp.x-k8s.io"}, lease); err != nil {
+		return corev1.Pod{}
+	}
+	if lease.Spec.HolderIdentity == nil {
+		return corev1.Pod{}
+	}
+	holder, _, _ := strings.Cut(*lease.Spec.HolderIdentity, "_")
+	for _, p := range operatorPods(t) {
+		if p.Name == holder {
+			return p
+		}
+	}
+	return corev1.Pod{}
+}
+
+// operatorPods lists the operator's pods that are not being deleted.
+func operatorPods(t *testing.T) []corev1.Pod {
 	t.Helper()
 	pods := &corev1.PodList{}
 	if err := bed.Cluster.Client.List(context.Background(), pods, client.InNamespace(nodebed.OperatorNamespace),
 		client.MatchingLabels{"control-plane": "controller-manager"}); err != nil {
 		t.Fatal(err)
 	}
-	var newest corev1.Pod
+	var out []corev1.Pod
 	for _, p := range pods.Items {
-		if p.DeletionTimestamp == nil && p.CreationTimestamp.After(newest.CreationTimestamp.Time) {
-			newest = p
+		if p.DeletionTimestamp == nil {
+			out = append(out, p)
 		}
 	}
-	return newest
+	return out
 }
 
 func podReady(p corev1.Pod) bool {

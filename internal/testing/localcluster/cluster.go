@@ -167,7 +167,8 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 	if err := os.WriteFile(kwokConfig, []byte(stages), 0o600); err != nil {
 		return err
 	}
-	controllers := "deployment-controller,replicaset-controller,garbage-collector-controller,node-lifecycle-controller,namespace-controller"
+	controllers := "deployment-controller,replicaset-controller,garbage-collector-controller,node-lifecycle-controller,namespace-controller," +
+		"storage-version-migrator-controller"
 	var kcmExtra []string
 	if c.Node != nil {
 		// What a real node's pods need: ServiceAccounts and the CA bundle in every namespace,
@@ -349,7 +350,12 @@ func FreePort() int {
 func (c *Cluster) OperatorWebhookArgs() []string {
 	return []string{
 		"--webhook-cert-provisioning=external",
-		fmt.Sprintf("--webhook-port=%d", FreePort()),
+		"--webhook-host=127.0.0.1", fmt.Sprintf("--webhook-port=%d", FreePort()),
 		"--webhook-cert-dir=" + c.env.Webhook.CertDir,
 	}
+}
+
+// EtcdURL is where the cluster's etcd serves, for tests that look at what is stored.
+func (c *Cluster) EtcdURL() string {
+	return c.env.EtcdURL()
 }

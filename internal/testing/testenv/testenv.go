@@ -301,3 +301,8 @@ func DecodeManifests(path string) ([]*unstructured.Unstructured, error) {
 	}
 	return objs, nil
 }
+
+// EtcdURL is where etcd serves, for tests that look at what the API server stored.
+func (e *Env) EtcdURL() string {
+	return e.env.ControlPlane.Etcd.URL.String()
+}
