@@ -84,8 +84,8 @@ build: ## Build the manager and the catalog page binaries into bin/.
 	go build -o bin/mcp-catalog ./cmd/mcp-catalog
 
 .PHONY: run
-run: ## Run the operator from your host against the cluster of your kubeconfig.
-	go run . --health-probe-bind-address=:8081
+run: ## Run the operator from your host against the cluster of your kubeconfig (no conversion webhook: v1beta1 only).
+	go run . --health-probe-bind-address=:8081 --webhook-port=-1
 
 .PHONY: docker-build
 docker-build: ## Build the operator image (needs a Docker engine).

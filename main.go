@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	routev1 "github.com/openshift/api/route/v1"
 
@@ -161,7 +162,8 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 			"operator's namespace (created once, never overwritten). For OLM, whose bundles cannot carry it: set "+
 			"MCP_INSTALL_IMAGE_POLICY=true in the Subscription's spec.config.env.")
 	fs.StringVar(&o.webhook.host, "webhook-host", "", "Address the webhook server binds to; empty: every address.")
-	fs.IntVar(&o.webhook.port, "webhook-port", 9443, "Port of the webhook server, which converts MCPServers between v1alpha1 and v1beta1.")
+	fs.IntVar(&o.webhook.port, "webhook-port", 9443, "Port of the webhook server, which converts MCPServers between v1alpha1 and v1beta1; -1 turns it off "+
+			"(outside the cluster, where the API server cannot call it).")
 	fs.StringVar(&o.webhook.certDir, "webhook-cert-dir", "/tmp/k8s-webhook-server/serving-certs",
 		"Folder of the webhook server's tls.crt and tls.key; reloaded when they change.")
 	fs.StringVar(&o.webhook.provisioning, "webhook-cert-provisioning", provisionByOperator,
@@ -216,6 +218,9 @@ func newScheme() (*runtime.Scheme, error) {
 	if err := routev1.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
+	if err := gatewayv1.Install(scheme); err != nil {
+		return nil, err
+	}
 	// The CRD itself, whose conversion webhook the operator points at its certificate.
 	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
 		return nil, err
@@ -229,6 +234,9 @@ func newScheme() (*runtime.Scheme, error) {
 func webhookCertificates(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, o options) (*servingcert.Rotator, error) {
 	certOpts := servingcert.Options{Namespace: o.operatorNamespace, SecretName: o.webhook.secretName,
 		ServiceName: o.webhook.serviceName, CertDir: o.webhook.certDir, CRDs: []string{mcpServerCRD}}
+	if o.webhook.port < 0 {
+		return nil, nil // no webhook server, so no certificate (make run, outside the cluster)
+	}
 	switch o.webhook.provisioning {
 	case provisionExternally:
 		if o.webhook.caFile == "" {
@@ -284,7 +292,7 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		WebhookServer:                 webhook.NewServer(webhook.Options{Host: o.webhook.host, Port: o.webhook.port, CertDir: o.webhook.certDir, TLSOpts: tlsOpts}),
 		Scheme:                        scheme,
-		Cache:                         controllers.CacheOptions(o.controllers.WatchNamespaces, o.operatorNamespace, o.controllers.Platform.Routes(false)),
+		Cache:                         controllers.CacheOptions(o.controllers.WatchNamespaces, o.operatorNamespace, o.controllers.Platform.Served(platform.APIs{})),
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        o.probeAddr,
 		PprofBindAddress:              o.pprofAddr,

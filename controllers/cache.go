@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -21,10 +22,10 @@ import (
 // and pods labelled as an MCP server's (caching every pod or Deployment of a large cluster would
 // cost memory for nothing), in the watched namespaces (all when watchNamespaces is empty).
 // ConfigMaps are also watched in the operator's own namespace, where the admin values live.
-// routes says whether the cluster serves the Route API now: the cache can only filter kinds the
-// API server serves when it starts, so Routes that appear later are cached unfiltered until the
-// operator restarts.
-func CacheOptions(watchNamespaces []string, operatorNamespace string, routes bool) cache.Options {
+// apis says which optional APIs the cluster serves now: the cache can only filter kinds the
+// API server serves when it starts, so Routes and HTTPRoutes that appear later are cached
+// unfiltered until the operator restarts.
+func CacheOptions(watchNamespaces []string, operatorNamespace string, apis platform.APIs) cache.Options {
 	managed, err := labels.NewRequirement(render.SelectorLabel, selection.Exists, nil)
 	if err != nil {
 		panic(err) // a constant, valid requirement
@@ -37,7 +38,7 @@ func CacheOptions(watchNamespaces []string, operatorNamespace string, routes boo
 		// Nothing the operator does reads managedFields, and they are often half an object.
 		DefaultTransform: cache.TransformStripManagedFields(),
 	}
-	for _, obj := range render.ManagedObjects(routes) {
+	for _, obj := range render.ManagedObjects(apis) {
 		opts.ByObject[obj] = byLabel
 	}
 	if len(watchNamespaces) == 0 {

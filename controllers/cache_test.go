@@ -12,6 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -75,10 +76,10 @@ func TestAdoptable(t *testing.T) {
 }
 
 // TestTheCacheFiltersEveryManagedKindByTheSelectorLabel: every kind of render's table (Routes
-// where served) and pods are cached only when the chart's selector label is on them.
+// and HTTPRoutes where served) and pods are cached only when the chart's selector label is on them.
 func TestTheCacheFiltersEveryManagedKindByTheSelectorLabel(t *testing.T) {
-	for _, routes := range []bool{false, true} {
-		opts := CacheOptions([]string{"team-a"}, "mcp-operator-system", routes)
+	for _, apis := range []platform.APIs{{}, {Routes: true}, {HTTPRoutes: true}, {Routes: true, HTTPRoutes: true}} {
+		opts := CacheOptions([]string{"team-a"}, "mcp-operator-system", apis)
 		filtered := map[string]bool{}
 		for obj, by := range opts.ByObject {
 			if by.Label != nil && by.Label.String() == render.SelectorLabel {
@@ -86,13 +87,13 @@ func TestTheCacheFiltersEveryManagedKindByTheSelectorLabel(t *testing.T) {
 			}
 		}
 		for _, kind := range render.Managed {
-			want := !kind.NeedsRoutes || routes
+			want := !kind.NeedsAPI(apis)
 			if got := filtered[fmt.Sprintf("%T", kind.New())]; got != want {
-				t.Errorf("routes=%v: %s filtered by %s: %v, want %v", routes, kind.GVK.Kind, render.SelectorLabel, got, want)
+				t.Errorf("%+v: %s filtered by %s: %v, want %v", apis, kind.GVK.Kind, render.SelectorLabel, got, want)
 			}
 		}
 		if !filtered["*v1.Pod"] {
-			t.Errorf("routes=%v: pods are not filtered by %s", routes, render.SelectorLabel)
+			t.Errorf("%+v: pods are not filtered by %s", apis, render.SelectorLabel)
 		}
 	}
 }

@@ -107,7 +107,11 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return ctrl.Result{RequeueAfter: adminValuesRetry}, nil
 	}
 	obs := status.Observation{Generation: server.Generation, Address: r.address(server),
-		Exposure: status.Exposure{Wanted: wantsRoute(server), Path: endpointPath(server)}}
+		Exposure: status.Exposure{Wanted: wantsRoute(server), Path: endpointPath(server)},
+		Gateway:  status.Gateway{Wanted: wantsGateway(server), Name: server.Name}}
+	if wantsGateway(server) {
+		obs.Gateway.Provider = server.Spec.Gateway.Provider
+	}
 
 	// 2. Validate what the spec references. Nothing is rolled out for a spec that cannot work.
 	check, err := r.validate(ctx, server)
@@ -122,13 +126,16 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	// 3. Render the chart: spec + admin values -> objects (a Route only where Routes exist),
 	//    unless nothing the render depends on, and none of the objects, changed since a
 	//    reconcile found them all as rendered.
-	routes := r.Platform.Routes(wantsRoute(server))
-	managed := render.ManagedObjects(routes)
-	inputs := rendermemo.Inputs{UID: server.UID, Generation: server.Generation, ConfigHash: check.configHash, Admin: adminVersion, Routes: routes}
+	apis := r.Platform.Served(platform.APIs{Routes: wantsRoute(server), HTTPRoutes: wantsGateway(server)})
+	managed := render.ManagedObjects(apis)
+	inputs := rendermemo.Inputs{UID: server.UID, Generation: server.Generation, ConfigHash: check.configHash, Admin: adminVersion, APIs: apis}
+	if check.gateway != nil {
+		inputs.Gateway = check.gateway.digest
+	}
 	replicas, current := r.memo.Current(ctx, r.Client, server, inputs, managed)
 	var objs []client.Object
 	if !current {
-		objs, err = r.render(server, check.configHash, admin, routes)
+		objs, err = r.render(server, check.configHash, admin, apis, gatewayTarget(server, check.gateway))
 		if err != nil {
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
 				"the operator could not render this server's objects; running objects are left as they are: %v", err)
@@ -159,7 +166,11 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		}
 	}
 	obs.DeploymentName, obs.ServiceName = server.Name, server.Name
-	obs.Exposure, err = r.readExposure(ctx, server, routes)
+	obs.Exposure, err = r.readExposure(ctx, server, apis.Routes)
+	if err != nil {
+		return r.failed("error", err)
+	}
+	obs.Gateway, err = r.readGateway(ctx, server, apis.HTTPRoutes, gatewayTarget(server, check.gateway))
 	if err != nil {
 		return r.failed("error", err)
 	}
@@ -179,7 +190,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	//    enqueues this MCPServer again when the result changes.
 	if obs.Workload.Found && obs.Workload.Current && obs.Workload.Available > 0 {
 		var failures int32
-		if status.LastVerdict(server.Status, server.Generation, obs.Address) != nil {
+		if status.LastVerdict(server.Status, server.Generation, obs.PublishedAddress()) != nil {
 			failures = server.Status.HandshakeRetryCount
 		}
 		obs.Handshake = r.Handshakes.Observe(req.NamespacedName, handshake.Target{
@@ -191,8 +202,8 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 	// 7. Write status, only if it changed.
 	result, err := r.finish(ctx, server, obs, "")
-	if wantsRoute(server) && !routes {
-		// Look for the Route API again later: it may yet appear (an upgrade, a CRD installed).
+	if (wantsRoute(server) && !apis.Routes) || (wantsGateway(server) && !apis.HTTPRoutes) {
+		// Look for the API again later: it may yet appear (an upgrade, a CRD installed).
 		result.RequeueAfter = r.Platform.Recheck()
 	}
 	return result, err
@@ -206,6 +217,7 @@ func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1beta1.M
 		return check, err
 	}
 	problems := append(nameProblems(server.Name), server.Spec.Network.Problems()...)
+	problems = append(problems, gatewayProblems(server)...)
 	check.problems = append(problems, check.problems...)
 	return check, nil
 }
@@ -220,11 +232,11 @@ func nameProblems(name string) []string {
 }
 
 // render renders the chart for the server and times it.
-func (r *MCPServerReconciler) render(server *mcpv1beta1.MCPServer, configHash string, admin render.AdminValues, routes bool) ([]client.Object, error) {
+func (r *MCPServerReconciler) render(server *mcpv1beta1.MCPServer, configHash string, admin render.AdminValues, apis platform.APIs, gateway *render.Gateway) ([]client.Object, error) {
 	start := time.Now()
 	defer func() { renderDuration.Observe(time.Since(start).Seconds()) }()
 	return r.Renderer.Render(render.Request{Server: server, ConfigHash: configHash, Admin: admin, Operator: r.OperatorValues,
-		Capabilities: render.Capabilities(routes)})
+		Gateway: gateway, Capabilities: render.Capabilities(apis)})
 }
 
 // address is the cluster-internal MCP endpoint of the server's Service.

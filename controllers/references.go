@@ -38,8 +38,9 @@ type referencedObject struct {
 	resourceVersion string
 	digest          string
 	keys            map[string]bool
-	// caBundle is the ca.crt of a TLS CA bundle Secret; empty for every other object.
-	caBundle string
+	// kept are the values of the keys the operator itself reads: the ca.crt of a TLS CA bundle
+	// Secret, the settings of a gateway ConfigMap; nil for every other object.
+	kept map[string]string
 }
 
 // referenceReader looks up referenced objects: metadata from the cache, data from the API
@@ -64,6 +65,26 @@ type referenceCheck struct {
 	configHash string
 	// tls is how the handshake verifies the server, when spec.transport.tls is enabled.
 	tls mcpprobe.TLS
+	// gateway is spec.gateway's ConfigMap (its settings and a digest of its data), when the
+	// server has one and it exists.
+	gateway *gatewayConfig
+}
+
+// gatewayConfig is what spec.gateway's ConfigMap says.
+type gatewayConfig struct {
+	settings map[string]string
+	digest   string
+}
+
+// keptKeys are the keys whose values the operator keeps, by the object's use.
+func keptKeys(obj, caSecret, gatewayConfigMap references.Object) []string {
+	switch obj {
+	case caSecret:
+		return []string{mcpv1beta1.CABundleKey}
+	case gatewayConfigMap:
+		return []string{references.GatewayNameKey, references.GatewayNamespaceKey, references.GatewayHostnameKey}
+	}
+	return nil
 }
 
 // checkReferences finds every ConfigMap and Secret the server references, reports the missing
@@ -71,7 +92,13 @@ type referenceCheck struct {
 func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1beta1.MCPServer) (referenceCheck, error) {
 	refs := references.Collect(server)
 	caSecret := references.Object{Kind: references.Secret, Name: references.CABundleSecret(server)}
+	gatewayConfigMap := references.Object{Kind: references.ConfigMap, Name: references.GatewayConfigMap(server)}
+	usedByPods := map[references.Object]bool{}
+	for _, obj := range references.PodObjects(refs) {
+		usedByPods[obj] = true
+	}
 	var caBundle string
+	var gateway *gatewayConfig
 	found := map[references.Object]references.Found{}
 	var digests []references.Digest
 	for _, obj := range references.Objects(refs) {
@@ -83,20 +110,23 @@ func (r *referenceReader) checkReferences(ctx context.Context, server *mcpv1beta
 			found[obj] = references.Found{Exists: exists}
 			continue
 		}
-		ro, exists, err := r.read(ctx, server.Namespace, obj, obj == caSecret)
+		ro, exists, err := r.read(ctx, server.Namespace, obj, keptKeys(obj, caSecret, gatewayConfigMap))
 		if err != nil {
 			return referenceCheck{}, err
 		}
 		if obj == caSecret {
-			caBundle = ro.caBundle
+			caBundle = ro.kept[mcpv1beta1.CABundleKey]
+		}
+		if obj == gatewayConfigMap && exists {
+			gateway = &gatewayConfig{settings: ro.kept, digest: ro.digest}
 		}
 		found[obj] = references.Found{Exists: exists, Keys: ro.keys}
-		if exists {
+		if exists && usedByPods[obj] {
 			digests = append(digests, references.Digest{Object: obj, Value: ro.digest})
 		}
 	}
 	problems := references.Problems(refs, func(o references.Object) references.Found { return found[o] })
-	check := referenceCheck{problems: problems, configHash: references.Hash(digests)}
+	check := referenceCheck{problems: problems, configHash: references.Hash(digests), gateway: gateway}
 	if t := server.Spec.Transport; t != nil && t.TLS != nil && t.TLS.Enabled {
 		check.tls = mcpprobe.TLS{CABundle: caBundle, InsecureSkipVerify: t.TLS.InsecureSkipVerify}
 		check.problems = append(check.problems, tlsProblems(t.TLS, found[caSecret], caBundle)...)
@@ -135,7 +165,7 @@ func (r *referenceReader) exists(ctx context.Context, namespace string, obj refe
 
 // read returns what is known of one referenced object, reading its data only when it changed
 // since the last read.
-func (r *referenceReader) read(ctx context.Context, namespace string, obj references.Object, keepCABundle bool) (referencedObject, bool, error) {
+func (r *referenceReader) read(ctx context.Context, namespace string, obj references.Object, keep []string) (referencedObject, bool, error) {
 	key := types.NamespacedName{Namespace: namespace, Name: obj.Name}
 	meta := &metav1.PartialObjectMetadata{}
 	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind(string(obj.Kind)))
@@ -148,11 +178,11 @@ func (r *referenceReader) read(ctx context.Context, namespace string, obj refere
 	r.mu.Lock()
 	known, ok := r.digests[obj][key]
 	r.mu.Unlock()
-	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion && (!keepCABundle || known.caBundle != "" || !known.keys[mcpv1beta1.CABundleKey]) {
+	if ok && known.uid == meta.UID && known.resourceVersion == meta.ResourceVersion && keepsAll(known, keep) {
 		return known, true, nil
 	}
 
-	ro, exists, err := r.readData(ctx, key, obj.Kind, keepCABundle)
+	ro, exists, err := r.readData(ctx, key, obj.Kind, keep)
 	if err != nil || !exists {
 		return ro, exists, err
 	}
@@ -166,7 +196,7 @@ func (r *referenceReader) read(ctx context.Context, namespace string, obj refere
 }
 
 // readData reads one object from the API server and digests its data.
-func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName, kind references.Kind, keepCABundle bool) (referencedObject, bool, error) {
+func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName, kind references.Kind, keep []string) (referencedObject, bool, error) {
 	var (
 		meta   metav1.Object
 		values = map[string][]byte{}
@@ -207,8 +237,24 @@ func (r *referenceReader) readData(ctx context.Context, key types.NamespacedName
 		uid: meta.GetUID(), resourceVersion: meta.GetResourceVersion(),
 		digest: references.DigestData(values), keys: keys,
 	}
-	if keepCABundle {
-		ro.caBundle = string(values[mcpv1beta1.CABundleKey])
+	for _, k := range keep {
+		if v, found := values[k]; found {
+			if ro.kept == nil {
+				ro.kept = map[string]string{}
+			}
+			ro.kept[k] = string(v)
+		}
 	}
 	return ro, true, nil
+}
+
+// keepsAll: what is remembered of an object holds every present key of keep (an object first
+// read for another use kept none).
+func keepsAll(known referencedObject, keep []string) bool {
+	for _, k := range keep {
+		if _, kept := known.kept[k]; known.keys[k] && !kept {
+			return false
+		}
+	}
+	return true
 }

@@ -159,7 +159,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		// Status writes do not change the generation; only spec changes need a reconcile.
 		For(&mcpv1beta1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.maxConcurrent})
-	for _, owned := range render.ManagedObjects(false) {
+	for _, owned := range render.ManagedObjects(platform.APIs{}) {
 		b = b.Watches(owned, priority.Of(progressPriority,
 			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
 	}
@@ -175,20 +175,22 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 	if err != nil {
 		return err
 	}
-	// The kinds that need the Route API are watched once the cluster is seen to serve it, at
+	// The kinds of an optional API are watched once the cluster is seen to serve it, at
 	// start-up or later.
-	r.Platform.OnRoutes(func() {
-		for _, kind := range render.Managed {
-			if !kind.NeedsRoutes {
-				continue
+	for _, api := range []platform.API{platform.RouteAPI, platform.HTTPRouteAPI} {
+		r.Platform.OnServed(api, func() {
+			for _, kind := range render.Managed {
+				if kind.Needs == nil || *kind.Needs != api {
+					continue
+				}
+				src := source.Kind(mgr.GetCache(), kind.New(), priority.Of(progressPriority,
+					handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
+				if err := c.Watch(src); err != nil {
+					ctrl.Log.WithName("platform").Error(err, "watching "+kind.GVK.Kind+"s")
+				}
 			}
-			src := source.Kind(mgr.GetCache(), kind.New(), priority.Of(progressPriority,
-				handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
-			if err := c.Watch(src); err != nil {
-				ctrl.Log.WithName("platform").Error(err, "watching "+kind.GVK.Kind+"s")
-			}
-		}
-	})
+		})
+	}
 	return nil
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -82,7 +83,7 @@ func startOperator(ctx context.Context) (<-chan struct{}, error) {
 	cfg.WrapTransport = writes.wrap
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  env.Scheme,
-		Cache:   controllers.CacheOptions(nil, operatorNamespace, false),
+		Cache:   controllers.CacheOptions(nil, operatorNamespace, platform.APIs{}),
 		Metrics: metricsserver.Options{BindAddress: "0"},
 	})
 	if err != nil {

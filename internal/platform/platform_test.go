@@ -32,12 +32,12 @@ func TestTheRouteAPIIsLookedForAgainOnlyWhenWantedAndDue(t *testing.T) {
 		t.Fatal("Routes without the Route API")
 	}
 	started := 0
-	p.OnRoutes(func() { started++ })
+	p.OnServed(RouteAPI, func() { started++ })
 	serveRoutes(d)
 	if p.Routes(true) {
 		t.Error("looked again before the recheck interval passed")
 	}
-	p.checkedAt = time.Now().Add(-2 * time.Hour)
+	p.checkedAt[RouteAPI] = time.Now().Add(-2 * time.Hour)
 	if p.Routes(false) {
 		t.Error("looked again although no Route is wanted")
 	}
@@ -45,16 +45,16 @@ func TestTheRouteAPIIsLookedForAgainOnlyWhenWantedAndDue(t *testing.T) {
 		t.Fatal("did not notice the Route API once due")
 	}
 	if started != 1 {
-		t.Errorf("OnRoutes ran %d times, want once", started)
+		t.Errorf("OnServed ran %d times, want once", started)
 	}
 	d.Resources = nil
-	p.checkedAt = time.Now().Add(-2 * time.Hour)
+	p.checkedAt[RouteAPI] = time.Now().Add(-2 * time.Hour)
 	if !p.Routes(true) {
 		t.Error("forgot the Route API")
 	}
-	p.OnRoutes(func() { started++ })
+	p.OnServed(RouteAPI, func() { started++ })
 	if started != 1 {
-		t.Errorf("OnRoutes ran again (%d)", started)
+		t.Errorf("OnServed ran again (%d)", started)
 	}
 	if p.Recheck() != time.Hour {
 		t.Errorf("Recheck %s", p.Recheck())
@@ -66,8 +66,22 @@ func TestTheRouteAPIPresentAtStart(t *testing.T) {
 	serveRoutes(d)
 	p := New(d, time.Minute)
 	started := 0
-	p.OnRoutes(func() { started++ })
+	p.OnServed(RouteAPI, func() { started++ })
 	if !p.Routes(false) || started != 1 {
-		t.Errorf("Routes %v, OnRoutes ran %d times", p.Routes(false), started)
+		t.Errorf("Routes %v, OnServed ran %d times", p.Routes(false), started)
+	}
+}
+
+// TestEachAPIIsDetectedOnItsOwn: the HTTPRoute API is found without the Route API, and wanting
+// one does not look for the other.
+func TestEachAPIIsDetectedOnItsOwn(t *testing.T) {
+	d := newDiscovery()
+	d.Resources = []*metav1.APIResourceList{{GroupVersion: "gateway.networking.k8s.io/v1", APIResources: []metav1.APIResource{{Name: "httproutes", Kind: "HTTPRoute"}}}}
+	p := New(d, time.Hour)
+	started := 0
+	p.OnServed(HTTPRouteAPI, func() { started++ })
+	p.OnServed(RouteAPI, func() { t.Error("the Route API's watches started without it") })
+	if got := p.Served(APIs{}); got != (APIs{HTTPRoutes: true}) || started != 1 {
+		t.Errorf("served %+v, HTTPRoute watches started %d times", got, started)
 	}
 }

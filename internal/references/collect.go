@@ -37,6 +37,10 @@ type Reference struct {
 	Optional bool
 	// Where says which field of the spec holds the reference, in the user's terms.
 	Where string
+	// OutsidePods: the pods do not use the object (spec.gateway's ConfigMap configures the
+	// gateway route): it must exist, but its data does not feed the config hash, so a change
+	// to it does not roll the pods.
+	OutsidePods bool
 }
 
 // Object identifies a referenced object regardless of how often it is used.
@@ -89,6 +93,9 @@ func Collect(server *mcpv1beta1.MCPServer) []Reference {
 		// The CA bundle feeds the config hash too, so that a rotation rolls the pods.
 		refs = append(refs, Reference{Kind: Secret, Name: ca, Key: mcpv1beta1.CABundleKey, Where: "spec.transport.tls.caBundleSecret"})
 	}
+	if cm := GatewayConfigMap(server); cm != "" {
+		refs = append(refs, Reference{Kind: ConfigMap, Name: cm, Key: GatewayNameKey, Where: "spec.gateway.configRef", OutsidePods: true})
+	}
 	if name := server.Spec.Runtime.Security.ServiceAccountName; name != "" {
 		// A pod cannot start as a ServiceAccount that does not exist; saying so before the
 		// rollout beats a ReplicaSet that fails to create pods.
@@ -105,6 +112,36 @@ func CABundleSecret(server *mcpv1beta1.MCPServer) string {
 		return ""
 	}
 	return t.TLS.CABundleSecret.Name
+}
+
+// Keys of spec.gateway's ConfigMap, as upstream's httproute provider reads them.
+const (
+	// GatewayNameKey names the Gateway the route attaches to (required).
+	GatewayNameKey = "gateway-name"
+	// GatewayNamespaceKey is the Gateway's namespace (default: the server's).
+	GatewayNamespaceKey = "gateway-namespace"
+	// GatewayHostnameKey is the route's host name, and the public address's (optional).
+	GatewayHostnameKey = "hostname"
+)
+
+// GatewayConfigMap names the ConfigMap of the server's gateway settings, or "" when it has
+// none.
+func GatewayConfigMap(server *mcpv1beta1.MCPServer) string {
+	if g := server.Spec.Gateway; g != nil {
+		return g.ConfigRef
+	}
+	return ""
+}
+
+// PodObjects lists the distinct objects the pods use, which feed the config hash.
+func PodObjects(refs []Reference) []Object {
+	var used []Reference
+	for _, r := range refs {
+		if !r.OutsidePods {
+			used = append(used, r)
+		}
+	}
+	return Objects(used)
 }
 
 // Objects lists the distinct objects among refs, sorted by kind and name.

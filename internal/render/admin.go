@@ -16,6 +16,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 )
 
 // CheckAdminValues tells whether admin values are usable: every top-level key is one the chart
@@ -35,7 +36,7 @@ func (r *Renderer) CheckAdminValues(admin AdminValues) error {
 		}
 	}
 	// With the Route API, so that values breaking the Route template are refused too.
-	if _, err := r.Render(Request{Server: representativeServer(), ConfigHash: "0123456789abcdef", Admin: admin, Capabilities: Capabilities(true)}); err != nil {
+	if _, err := r.Render(Request{Server: representativeServer(), ConfigHash: "0123456789abcdef", Admin: admin, Capabilities: Capabilities(platform.APIs{Routes: true, HTTPRoutes: true})}); err != nil {
 		return fmt.Errorf("the chart does not render with these values: %w", err)
 	}
 	return nil

@@ -12,9 +12,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 )
 
 // The contract between the chart (helm-charts/mcp-server) and the operator, declared once.
@@ -40,9 +42,17 @@ type ManagedKind struct {
 	New func() client.Object
 	// AddToScheme registers the kind's API group.
 	AddToScheme func(*runtime.Scheme) error
-	// NeedsRoutes: rendered, watched and pruned only where the cluster serves the Route API.
-	NeedsRoutes bool
+	// Needs, when set, is the optional API the kind belongs to: it is rendered, watched and
+	// pruned only where the cluster serves it.
+	Needs *platform.API
 }
+
+// NeedsAPI says whether the kind belongs to an optional API missing from apis.
+func (k ManagedKind) NeedsAPI(apis platform.APIs) bool {
+	return k.Needs != nil && !apis.Has(*k.Needs)
+}
+
+func optional(api platform.API) *platform.API { return &api }
 
 // Managed are the kinds the chart may render. Anything else in its output is an error: the
 // operator has neither the permissions nor the watches for other kinds, and admin values must
@@ -55,15 +65,17 @@ var Managed = []ManagedKind{
 	{GVK: networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"), Resource: "networkpolicies",
 		New: func() client.Object { return &networkingv1.NetworkPolicy{} }, AddToScheme: networkingv1.AddToScheme},
 	{GVK: routev1.GroupVersion.WithKind("Route"), Resource: "routes",
-		New: func() client.Object { return &routev1.Route{} }, AddToScheme: routev1.AddToScheme, NeedsRoutes: true},
+		New: func() client.Object { return &routev1.Route{} }, AddToScheme: routev1.AddToScheme, Needs: optional(platform.RouteAPI)},
+	{GVK: gatewayv1.SchemeGroupVersion.WithKind("HTTPRoute"), Resource: "httproutes",
+		New: func() client.Object { return &gatewayv1.HTTPRoute{} }, AddToScheme: gatewayv1.Install, Needs: optional(platform.HTTPRouteAPI)},
 }
 
-// ManagedObjects returns an empty object of each managed kind the cluster can hold: Routes
-// only where it serves them.
-func ManagedObjects(routes bool) []client.Object {
+// ManagedObjects returns an empty object of each managed kind the cluster can hold: those of
+// optional APIs only where it serves them.
+func ManagedObjects(apis platform.APIs) []client.Object {
 	var objs []client.Object
 	for _, k := range Managed {
-		if !k.NeedsRoutes || routes {
+		if !k.NeedsAPI(apis) {
 			objs = append(objs, k.New())
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
@@ -23,7 +24,9 @@ func TestTheChartKeepsTheContract(t *testing.T) {
 	}
 	s := customerServer()
 	s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{}}
-	objs, err := r.Render(render.Request{Server: s, ConfigHash: "abc", Capabilities: render.Capabilities(true)})
+	s.Spec.Gateway = &mcpv1beta1.GatewayConfig{Provider: "httproute", ConfigRef: "gateway"}
+	objs, err := r.Render(render.Request{Server: s, ConfigHash: "abc", Gateway: &render.Gateway{Name: "gw", Namespace: "infra"},
+		Capabilities: render.Capabilities(platform.APIs{Routes: true, HTTPRoutes: true})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +54,7 @@ func TestTheChartKeepsTheContract(t *testing.T) {
 	if len(rendered) != len(render.Managed) {
 		t.Errorf("rendered kinds %v, table %d kinds", rendered, len(render.Managed))
 	}
-	if got := len(render.ManagedObjects(false)); got != len(render.Managed)-1 {
-		t.Errorf("without the Route API, %d managed kinds, want all but Routes", got)
+	if got := len(render.ManagedObjects(platform.APIs{})); got != len(render.Managed)-2 {
+		t.Errorf("without the Route and HTTPRoute APIs, %d managed kinds, want all but Routes and HTTPRoutes", got)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 )
 
 // everyFieldFixture is the API's MCPServer that sets every field of the schema, which the
@@ -184,7 +185,7 @@ func TestEverySpecFieldReachesTheRenderedObjects(t *testing.T) {
 		if err := json.Unmarshal(raw, server); err != nil {
 			return "", err
 		}
-		objs, err := r.Render(Request{Server: server, ConfigHash: "0123456789abcdef", Capabilities: Capabilities(true)})
+		objs, err := r.Render(Request{Server: server, ConfigHash: "0123456789abcdef", Capabilities: Capabilities(platform.APIs{Routes: true})})
 		if err != nil {
 			return "", err
 		}

@@ -29,18 +29,28 @@ import (
 	"sigs.k8s.io/yaml"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 )
 
-// RouteAPIVersion is the capability that tells the chart the cluster serves Routes.
-const RouteAPIVersion = "route.openshift.io/v1/Route"
+// RouteAPIVersion and HTTPRouteAPIVersion are the capabilities that tell the chart the cluster
+// serves Routes and HTTPRoutes.
+const (
+	RouteAPIVersion     = "route.openshift.io/v1/Route"
+	HTTPRouteAPIVersion = "gateway.networking.k8s.io/v1/HTTPRoute"
+)
 
-// Capabilities describes a cluster to the chart: Helm's defaults, plus the Route API where
-// the cluster serves it.
-func Capabilities(routes bool) *chartutil.Capabilities {
+// Capabilities describes a cluster to the chart: Helm's defaults, plus the Route and HTTPRoute
+// APIs where the cluster serves them.
+func Capabilities(apis platform.APIs) *chartutil.Capabilities {
 	caps := chartutil.DefaultCapabilities.Copy()
-	if routes {
-		caps.APIVersions = append(append(chartutil.VersionSet{}, caps.APIVersions...), "route.openshift.io/v1", RouteAPIVersion)
+	versions := append(chartutil.VersionSet{}, caps.APIVersions...)
+	if apis.Routes {
+		versions = append(versions, "route.openshift.io/v1", RouteAPIVersion)
 	}
+	if apis.HTTPRoutes {
+		versions = append(versions, "gateway.networking.k8s.io/v1", HTTPRouteAPIVersion)
+	}
+	caps.APIVersions = versions
 	return caps
 }
 
@@ -60,6 +70,8 @@ type Request struct {
 	// Operator is the operator's own layer, beneath the admin defaults: what it knows of
 	// itself (OperatorValues).
 	Operator map[string]any
+	// Gateway is where spec.gateway routes the server; nil renders no HTTPRoute.
+	Gateway *Gateway
 	// Capabilities describe the cluster to the templates; nil means Helm's defaults.
 	Capabilities *chartutil.Capabilities
 }
@@ -106,6 +118,13 @@ func (r *Renderer) Values(req Request) (map[string]any, error) {
 	spec, err := SpecValues(req.Server, req.ConfigHash)
 	if err != nil {
 		return nil, err
+	}
+	if req.Gateway != nil {
+		path := req.Server.Spec.Config.Path
+		if path == "" {
+			path = "/mcp" // the API's default
+		}
+		spec["gateway"] = gatewayValues(req.Gateway, path)
 	}
 	// CoalesceTables merges its second argument under its first and modifies both, so every
 	// layer is a copy: the admin layers are shared by every render.

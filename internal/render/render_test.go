@@ -24,6 +24,7 @@ import (
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -377,7 +378,7 @@ func TestRouteRenderedOnlyWhereRoutesExist(t *testing.T) {
 	s := customerServer()
 	s.Spec.Expose = &mcpv1beta1.ExposeConfig{Route: &mcpv1beta1.RouteExposure{Host: "mcp.apps.example.com"}}
 	for _, routes := range []bool{false, true} {
-		objs, err := r.Render(render.Request{Server: s, Capabilities: render.Capabilities(routes)})
+		objs, err := r.Render(render.Request{Server: s, Capabilities: render.Capabilities(platform.APIs{Routes: routes})})
 		if err != nil {
 			t.Fatal(err)
 		}

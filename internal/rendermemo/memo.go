@@ -13,6 +13,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/mcp-operator/mcp-operator/internal/platform"
+
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -43,8 +45,11 @@ type Inputs struct {
 	Generation int64
 	ConfigHash string
 	// Admin is the version of the admin values used.
-	Admin  uint64
-	Routes bool
+	Admin uint64
+	// APIs are the optional APIs the render could use.
+	APIs platform.APIs
+	// Gateway digests spec.gateway's ConfigMap, which the render reads.
+	Gateway string
 }
 
 // liveMark is what the reconciler saw of one live object.

@@ -58,6 +58,7 @@ type Observation struct {
 	Handshake Handshake
 	Exposure  Exposure
 	Network   Network
+	Gateway   Gateway
 }
 
 // Compute returns the new status. Conditions keep their lastTransitionTime unless their status
@@ -77,8 +78,8 @@ func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Tim
 	if obs.Workload.Found {
 		next.Replicas, next.ReadyReplicas = obs.Workload.Replicas, obs.Workload.Ready
 	}
-	verdict := LastVerdict(current, obs.Generation, obs.Address)
-	if obs.Handshake.Result != nil || verdict == nil {
+	last := LastVerdict(current, obs.Generation, obs.PublishedAddress())
+	if obs.Handshake.Result != nil || last == nil {
 		next.HandshakeRetryCount = obs.Handshake.Failures
 	}
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeReady {
@@ -88,10 +89,14 @@ func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Tim
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeAuthRequired {
 		next.Tools = nil
 	}
-	r := decide(obs, accepted, wasVerified(current), verdict)
+	r := decide(obs, accepted, wasVerified(current), last)
+	if reg := gatewayRegistered(&next, obs.Gateway, accepted, obs.Generation, now); reg.status != metav1.ConditionTrue && r.available.status != metav1.ConditionFalse {
+		// As upstream: a server whose gateway route is not registered is not available.
+		r = notVerified(verdict{metav1.ConditionFalse, mcpv1beta1.ReasonGatewayNotRegistered, reg.message})
+	}
 	setCondition(&next, mcpv1beta1.ConditionAvailable, r.available.status, r.available.reason, r.available.message, obs.Generation, now)
 	setCondition(&next, mcpv1beta1.ConditionVerified, r.verified.status, r.verified.reason, r.verified.message, obs.Generation, now)
-	publishAddress(&next, obs.Address, r.verified.status == metav1.ConditionTrue)
+	publishAddress(&next, obs.PublishedAddress(), r.verified.status == metav1.ConditionTrue)
 	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
 	networkRestricted(&next, obs.Network, obs.Generation, now)
 	next.Phase = PhaseOf(next.Conditions)

@@ -312,3 +312,55 @@ func TestANewServerSettlesBeforeItIsUnavailable(t *testing.T) {
 		t.Errorf("a Ready server after its first failure: %s %s, want MCPEndpointUnavailable", c.Status, c.Reason)
 	}
 }
+
+// TestPhaseSumsTheConditionsUp: status.phase, for the OpenShift AI dashboard, from the
+// conditions of each state a server goes through.
+func TestPhaseSumsTheConditionsUp(t *testing.T) {
+	obs := status.Observation{Generation: 1, Address: "http://a", DeploymentName: "a", ServiceName: "a"}
+	with := func(change func(*status.Observation)) status.Observation {
+		o := obs
+		change(&o)
+		return o
+	}
+	for name, tc := range map[string]struct {
+		obs  status.Observation
+		want mcpv1beta1.Phase
+	}{
+		"not rolled out yet": {obs, mcpv1beta1.PhasePending},
+		"verifying":          {with(func(o *status.Observation) { o.Workload = available(1) }), mcpv1beta1.PhasePending},
+		"verified": {with(func(o *status.Observation) {
+			o.Workload, o.Handshake = available(1), status.Handshake{Result: ready(1)}
+		}), mcpv1beta1.PhaseAvailable},
+		"scaled to zero": {with(func(o *status.Observation) { o.Workload = status.Workload{Found: true, Current: true} }), mcpv1beta1.PhaseAvailable},
+		"invalid":        {with(func(o *status.Observation) { o.Problems = []string{"ConfigMap x not found"} }), mcpv1beta1.PhaseFailed},
+		"not speaking MCP": {with(func(o *status.Observation) {
+			o.Workload, o.Handshake = available(1), status.Handshake{Failures: 3, Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed}}
+		}), mcpv1beta1.PhaseFailed},
+		"pods crash": {with(func(o *status.Observation) {
+			o.Workload = status.Workload{Found: true, Current: true, Desired: 1, PodProblems: []string{"CrashLoopBackOff"}}
+		}), mcpv1beta1.PhaseFailed},
+	} {
+		if got := status.Compute(mcpv1beta1.MCPServerStatus{}, tc.obs, t0).Phase; got != tc.want {
+			t.Errorf("%s: phase %q, want %q", name, got, tc.want)
+		}
+	}
+}
+
+// TestAddressOnlyWhileVerified: status.address.url is published once the server is verified,
+// and withdrawn when it stops speaking MCP, as upstream's v1beta1 does.
+func TestAddressOnlyWhileVerified(t *testing.T) {
+	obs := status.Observation{Generation: 1, Address: "http://a.b.svc:8080/mcp", DeploymentName: "a", ServiceName: "a", Workload: available(1)}
+	verifying := status.Compute(mcpv1beta1.MCPServerStatus{}, obs, t0)
+	if verifying.Address != nil {
+		t.Errorf("address %+v before the handshake", verifying.Address)
+	}
+	obs.Handshake = status.Handshake{Result: ready(1)}
+	verified := status.Compute(verifying, obs, t0)
+	if verified.Address == nil || verified.Address.URL != obs.Address {
+		t.Fatalf("address %+v once verified", verified.Address)
+	}
+	obs.Handshake = status.Handshake{Failures: 1, Result: &mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Message: "refused"}}
+	if failed := status.Compute(verified, obs, t1); failed.Address != nil {
+		t.Errorf("address %+v kept after a failed handshake", failed.Address)
+	}
+}

@@ -29,19 +29,31 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
-// Scenario 1: the customer's example, applied unchanged, goes all the way: Deployment ->
-// ReplicaSet -> Pod Running on a kwok node -> Deployment Available -> handshake -> Ready, at
-// the address it promises; kubectl shows it.
+// Scenario 1: the customer's example (v1alpha1), applied unchanged, goes all the way:
+// Deployment -> ReplicaSet -> Pod Running on a kwok node -> Deployment Available -> handshake ->
+// Ready, at the address it promises; beside it an upstream v1beta1 manifest, unchanged, does the
+// same; kubectl shows both, in either version's columns.
 func TestCustomerExample(t *testing.T) {
 	ctx := context.Background()
-	newNamespace(t) // for the failure report; the example lives in "default"
+	newNamespace(t) // for the failure report; the examples live in "default"
 	standIn := startSample(t, "openshift-mcp-server", "")
-	startOperator(t, "operator", resolve("default", "openshift-mcp-server", 8080, standIn.addr))
-	for _, doc := range check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")) {
+	upstream := startSample(t, "upstream-v1beta1", "")
+	startOperator(t, "operator", resolve("default", "openshift-mcp-server", 8080, standIn.addr),
+		resolve("default", "upstream-v1beta1", 8080, upstream.addr))
+	manifests := append(check.ReadManifests(t, filepath.Join(testenv.RepoRoot(), "config", "samples", "openshift-mcp-server.yaml")),
+		check.ReadManifests(t, filepath.Join("testdata", "upstream-v1beta1.yaml"))...)
+	for _, doc := range manifests {
 		if err := k8s.Create(ctx, doc); err != nil {
 			t.Fatalf("applying %s %s: %v", doc.GetKind(), doc.GetName(), err)
 		}
 		t.Cleanup(func() { _ = k8s.Delete(context.Background(), doc) })
+	}
+	up := waitForCondition(t, key("default", "upstream-v1beta1"), mcpv1beta1.ConditionVerified, metav1.ConditionTrue, mcpv1beta1.ReasonVerified)
+	if c := conditionOf(up, mcpv1beta1.ConditionAvailable); c.Status != metav1.ConditionTrue || up.Status.Phase != mcpv1beta1.PhaseAvailable {
+		t.Errorf("the v1beta1 manifest: Available %s/%s, phase %q", c.Status, c.Reason, up.Status.Phase)
+	}
+	if up.Status.Address == nil || up.Status.Address.URL != "http://upstream-v1beta1.default.svc.cluster.local:8080/mcp" {
+		t.Errorf("the v1beta1 manifest's address %+v", up.Status.Address)
 	}
 	k := key("default", "openshift-mcp-server")
 	server := waitForCondition(t, k, mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1beta1.ReasonAvailable)
@@ -68,7 +80,13 @@ func TestCustomerExample(t *testing.T) {
 		"mcpservers.v1beta1.mcp.x-k8s.io":  {"ACCEPTED", "AVAILABLE", "VERIFIED", "ADDRESS"},
 		"mcpservers.v1alpha1.mcp.x-k8s.io": {"READY", "ACCEPTED", "ADDRESS"},
 	} {
-		out := kubectl(t, "get", resource, "-n", "default")
+		out := kubectl(t, "get", resource, "-n", "default", "openshift-mcp-server", "upstream-v1beta1")
+		if warning := "Warning: mcp.x-k8s.io/v1alpha1 MCPServer is deprecated; use mcp.x-k8s.io/v1beta1"; strings.Contains(resource, "v1alpha1") != strings.Contains(out, warning) {
+			t.Errorf("kubectl get %s: the deprecation warning is wrong:\n%s", resource, out)
+		}
+		if _, rest, found := strings.Cut(out, "Warning: "); found {
+			_, out, _ = strings.Cut(rest, "\n")
+		}
 		header, row, _ := strings.Cut(out, "\n")
 		if strings.Contains(resource, "v1beta1") || resource == "mcpservers" {
 			if strings.Contains(header, "READY") {
@@ -80,7 +98,8 @@ func TestCustomerExample(t *testing.T) {
 				t.Errorf("kubectl get %s has no %s column:\n%s", resource, want, out)
 			}
 		}
-		for _, want := range []string{"openshift-mcp-server", "True", "http://openshift-mcp-server.default.svc.cluster.local:8080/mcp"} {
+		for _, want := range []string{"openshift-mcp-server", "upstream-v1beta1", "True", "http://openshift-mcp-server.default.svc.cluster.local:8080/mcp",
+			"http://upstream-v1beta1.default.svc.cluster.local:8080/mcp"} {
 			if !strings.Contains(row, want) {
 				t.Errorf("kubectl get %s does not show %q:\n%s", resource, want, out)
 			}

@@ -32,6 +32,7 @@ var allowed = map[string]struct {
 	"mcp.x-k8s.io/mcpservers/status":        {[]string{"get", "patch"}, "it reports status with merge patches"},
 	"mcp.x-k8s.io/mcpservers/finalizers":    {[]string{"update"}, "owner references that block owner deletion need it on OpenShift"},
 	"route.openshift.io/routes/custom-host": {[]string{"create"}, "a Route with spec.host"},
+	"gateway.networking.k8s.io/gateways":    {[]string{"get"}, "spec.gateway: the Gateway's listeners and addresses make the public URL"},
 	"/pods":                                 {[]string{"get", "list", "watch"}, "to explain why pods are not available (cached: labelled MCP server pods only, spec dropped)"},
 	"admissionregistration.k8s.io/validatingadmissionpolicies": {[]string{"create", "get", "patch"},
 		"--install-image-policy (OLM): it installs the MCPServer image policy itself; get and patch by name only"},

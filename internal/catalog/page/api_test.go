@@ -414,6 +414,22 @@ func TestDeploymentsShowStatusFromConditions(t *testing.T) {
 		}
 	}
 
+	// A server made, and reported on, through v1alpha1 (an upstream client or operator) is
+	// listed like the others: the page reads v1beta1, the conversion split its Ready.
+	alpha := &mcpv1alpha1.MCPServer{
+		ObjectMeta: metav1.ObjectMeta{Name: "st-alpha", Namespace: teamA},
+		Spec: mcpv1alpha1.MCPServerSpec{Source: mcpv1alpha1.Source{Type: mcpv1alpha1.SourceTypeContainerImage,
+			ContainerImage: &mcpv1alpha1.ContainerImageSource{Ref: "registry.example.com/mcp/sample:1.0"}},
+			Config: mcpv1alpha1.ServerConfig{Port: 8080}},
+	}
+	if err := env.Client.Create(ctx, alpha); err != nil {
+		t.Fatal(err)
+	}
+	alpha.Status.Conditions = []metav1.Condition{condition(mcpv1alpha1.ConditionReady, metav1.ConditionTrue, mcpv1alpha1.ReasonAvailable, "1 of 1 replicas available")}
+	if err := env.Client.Status().Update(ctx, alpha); err != nil {
+		t.Fatal(err)
+	}
+
 	var inTeamA deploymentsPage
 	newSession(t, catalogURL, "bob").expect("GET", "/api/deployments?namespace="+teamA, nil, http.StatusOK, &inTeamA)
 	want := map[string]string{
@@ -422,6 +438,7 @@ func TestDeploymentsShowStatusFromConditions(t *testing.T) {
 		"team-a/st-initializing": "Pending: waiting for pods to become ready",
 		"team-a/st-invalid":      `Failed: ConfigMap "cfg" not found`,
 		"team-a/st-crashing":     "Failed: 0 of 1 replicas available: CrashLoopBackOff",
+		"team-a/st-alpha":        "Available: 1 of 1 replicas available",
 	}
 	if diff := cmp.Diff(want, inTeamA.statuses("st-")); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
@@ -436,7 +453,7 @@ func TestDeploymentsShowStatusFromConditions(t *testing.T) {
 	t.Run("every namespace a person can see", func(t *testing.T) {
 		var everywhere deploymentsPage
 		newSession(t, catalogURL, "carol").expect("GET", "/api/deployments", nil, http.StatusOK, &everywhere)
-		if _, ok := everywhere.statuses("st-")["team-b/st-elsewhere"]; !ok || len(everywhere.statuses("st-")) != 6 {
+		if _, ok := everywhere.statuses("st-")["team-b/st-elsewhere"]; !ok || len(everywhere.statuses("st-")) != 7 {
 			t.Errorf("someone who may list everywhere sees %v", keys(everywhere.statuses("st-")))
 		}
 		// alice may not list across namespaces; her projects are listed one by one, and the

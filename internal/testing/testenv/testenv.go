@@ -39,6 +39,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	routev1 "github.com/openshift/api/route/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
@@ -117,11 +118,11 @@ func RepoRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
-// Scheme knows the built-in types, the MCPServer API, OpenShift Routes and CRDs.
+// Scheme knows the built-in types, the MCPServer API, OpenShift Routes, the Gateway API and CRDs.
 func Scheme() *k8sruntime.Scheme {
 	scheme := k8sruntime.NewScheme()
 	for _, add := range []func(*k8sruntime.Scheme) error{
-		clientgoscheme.AddToScheme, mcpv1alpha1.AddToScheme, mcpv1beta1.AddToScheme, routev1.AddToScheme, apiextensionsv1.AddToScheme,
+		clientgoscheme.AddToScheme, mcpv1alpha1.AddToScheme, mcpv1beta1.AddToScheme, routev1.AddToScheme, gatewayv1.Install, apiextensionsv1.AddToScheme,
 	} {
 		if err := add(scheme); err != nil {
 			panic(err) // the types' own registration: cannot fail
@@ -276,6 +277,19 @@ func RouteCRDPath() (string, error) {
 		return "", fmt.Errorf("locating github.com/openshift/api in the module cache: %w", err)
 	}
 	return filepath.Join(strings.TrimSpace(string(out)), "route", "v1", "zz_generated.crd-manifests", "routes.crd.yaml"), nil
+}
+
+// GatewayCRDPaths are the Gateway API's Gateway and HTTPRoute CRDs (standard channel) in the
+// sigs.k8s.io/gateway-api module this project builds with.
+func GatewayCRDPaths() ([]string, error) {
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/gateway-api")
+	cmd.Dir = RepoRoot()
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("locating sigs.k8s.io/gateway-api in the module cache: %w", err)
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "config", "crd", "standard")
+	return []string{filepath.Join(dir, "gateway.networking.k8s.io_gateways.yaml"), filepath.Join(dir, "gateway.networking.k8s.io_httproutes.yaml")}, nil
 }
 
 // DecodeManifests decodes every document of a YAML file into unstructured objects.
