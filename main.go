@@ -163,7 +163,7 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 			"MCP_INSTALL_IMAGE_POLICY=true in the Subscription's spec.config.env.")
 	fs.StringVar(&o.webhook.host, "webhook-host", "", "Address the webhook server binds to; empty: every address.")
 	fs.IntVar(&o.webhook.port, "webhook-port", 9443, "Port of the webhook server, which converts MCPServers between v1alpha1 and v1beta1; -1 turns it off "+
-			"(outside the cluster, where the API server cannot call it).")
+		"(outside the cluster, where the API server cannot call it).")
 	fs.StringVar(&o.webhook.certDir, "webhook-cert-dir", "/tmp/k8s-webhook-server/serving-certs",
 		"Folder of the webhook server's tls.crt and tls.key; reloaded when they change.")
 	fs.StringVar(&o.webhook.provisioning, "webhook-cert-provisioning", provisionByOperator,
