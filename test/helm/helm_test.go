@@ -8,6 +8,7 @@ package helm
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -264,5 +265,53 @@ func TestInstallChartShipsTheImagePolicy(t *testing.T) {
 	data := on["ConfigMap/mcp-operator-image-policy"].Object["data"]
 	if wantData := `{"allowedRegistries":"ghcr.io/trusted,quay.io/org/","disallowPrivileged":"true","maxStorageMounts":"2","requireDigest":"true","requiredLabels":"team"}`; toJSON(t, data) != wantData {
 		t.Errorf("parameters %s, want %s", toJSON(t, data), wantData)
+	}
+}
+
+// TestInstallChartWebhookCertificates: each way of getting the conversion webhook's
+// certificate renders what it needs: the operator's own (an emptyDir it writes, RBAC for its
+// Secret), cert-manager's (an Issuer and a Certificate, its Secret mounted, its ca.crt
+// injected) and OpenShift's service CA (the Service annotated, the CA ConfigMap mounted).
+func TestInstallChartWebhookCertificates(t *testing.T) {
+	for mode, want := range map[string]struct {
+		args  []string
+		kinds []string
+	}{
+		"operator":             {[]string{"--webhook-cert-provisioning=operator"}, []string{"Role", "PodDisruptionBudget"}},
+		"cert-manager":         {[]string{"--webhook-cert-provisioning=external", "--webhook-ca-file=/tmp/k8s-webhook-server/serving-certs/ca.crt"}, []string{"Issuer", "Certificate"}},
+		"openshift-service-ca": {[]string{"--webhook-cert-provisioning=external", "--webhook-ca-file=/tmp/k8s-webhook-server/service-ca/service-ca.crt"}, []string{"ConfigMap"}},
+	} {
+		objs := helmTemplate(t, "webhook: {certificates: "+mode+"}")
+		kinds := map[string]bool{}
+		var args []string
+		var service *unstructured.Unstructured
+		for _, o := range objs {
+			kinds[o.GetKind()] = true
+			if o.GetKind() == "Deployment" && strings.HasSuffix(o.GetName(), "controller-manager") {
+				containers, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+				for _, a := range containers[0].(map[string]any)["args"].([]any) {
+					args = append(args, a.(string))
+				}
+			}
+			if o.GetKind() == "Service" && strings.HasSuffix(o.GetName(), "webhook-service") {
+				service = o
+			}
+		}
+		for _, a := range want.args {
+			if !slices.Contains(args, a) {
+				t.Errorf("%s: the operator's args %v lack %s", mode, args, a)
+			}
+		}
+		for _, k := range want.kinds {
+			if !kinds[k] {
+				t.Errorf("%s: no %s rendered", mode, k)
+			}
+		}
+		if service == nil {
+			t.Fatalf("%s: no webhook Service", mode)
+		}
+		if annotated := service.GetAnnotations()["service.beta.openshift.io/serving-cert-secret-name"] != ""; annotated != (mode == "openshift-service-ca") {
+			t.Errorf("%s: webhook Service annotations %v", mode, service.GetAnnotations())
+		}
 	}
 }
