@@ -74,12 +74,11 @@ func (r *MCPServerReconciler) readGateway(ctx context.Context, server *mcpv1beta
 	}
 	g.Parent, g.Hostname = target.Namespace+"/"+target.Name, target.Hostname
 	route := &gatewayv1.HTTPRoute{}
-	if err := r.Get(ctx, client.ObjectKeyFromObject(server), route); apierrors.IsNotFound(err) {
-		return g, nil
-	} else if err != nil {
+	owned, err := r.ownedObject(ctx, server, route)
+	if err != nil {
 		return g, err
 	}
-	if render.ControlledBy(route, server) {
+	if owned {
 		g.Route = route
 	}
 	gateway := &gatewayv1.Gateway{}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -179,25 +178,7 @@ func installGatewayCRDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range paths {
-		for _, obj := range check.ReadManifests(t, path) {
-			if err := k8s.Create(context.Background(), obj); err != nil && !apierrors.IsAlreadyExists(err) {
-				t.Fatal(err)
-			}
-			crd := &apiextensionsv1.CustomResourceDefinition{ObjectMeta: metav1.ObjectMeta{Name: obj.GetName()}}
-			check.Eventually(t, timeout, crd.Name+" established", func() (bool, string) {
-				if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(crd), crd); err != nil {
-					return false, err.Error()
-				}
-				for _, c := range crd.Status.Conditions {
-					if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
-						return true, ""
-					}
-				}
-				return false, "not established"
-			})
-		}
-	}
+	installCRDs(t, paths...)
 }
 
 // setRouteParentStatus plays the Gateway controller: it accepts or refuses the route.

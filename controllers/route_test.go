@@ -123,24 +123,32 @@ func installRouteCRD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crd := &apiextensionsv1.CustomResourceDefinition{}
-	for _, obj := range check.ReadManifests(t, path) {
-		if err := k8s.Create(context.Background(), obj); err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatal(err)
-		}
-		crd.Name = obj.GetName()
-	}
-	check.Eventually(t, timeout, "the Route CRD established", func() (bool, string) {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(crd), crd); err != nil {
-			return false, err.Error()
-		}
-		for _, c := range crd.Status.Conditions {
-			if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
-				return true, ""
+	installCRDs(t, path)
+}
+
+// installCRDs creates the CRDs of the files, as an admin installing an API while the operator
+// runs, and waits until they are established.
+func installCRDs(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		for _, obj := range check.ReadManifests(t, path) {
+			if err := k8s.Create(context.Background(), obj); err != nil && !apierrors.IsAlreadyExists(err) {
+				t.Fatal(err)
 			}
+			crd := &apiextensionsv1.CustomResourceDefinition{ObjectMeta: metav1.ObjectMeta{Name: obj.GetName()}}
+			check.Eventually(t, timeout, crd.Name+" established", func() (bool, string) {
+				if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(crd), crd); err != nil {
+					return false, err.Error()
+				}
+				for _, c := range crd.Status.Conditions {
+					if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
+						return true, ""
+					}
+				}
+				return false, "not established"
+			})
 		}
-		return false, "not established"
-	})
+	}
 }
 
 // setRouteIngress plays the router: it admits or rejects the Route.

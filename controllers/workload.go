@@ -82,13 +82,20 @@ func (r *MCPServerReconciler) readExposure(ctx context.Context, server *mcpv1bet
 		return e, nil
 	}
 	route := &routev1.Route{}
-	if err := r.Get(ctx, client.ObjectKeyFromObject(server), route); apierrors.IsNotFound(err) {
-		return e, nil
-	} else if err != nil {
+	if owned, err := r.ownedObject(ctx, server, route); err != nil || !owned {
 		return e, err
 	}
-	if render.ControlledBy(route, server) {
-		e.Route = route
-	}
+	e.Route = route
 	return e, nil
+}
+
+// ownedObject reads into obj the server's object of obj's kind (named after the server) from
+// the cache; false when there is none, or it is not the server's.
+func (r *MCPServerReconciler) ownedObject(ctx context.Context, server *mcpv1beta1.MCPServer, obj client.Object) (bool, error) {
+	if err := r.Get(ctx, client.ObjectKeyFromObject(server), obj); apierrors.IsNotFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return render.ControlledBy(obj, server), nil
 }
