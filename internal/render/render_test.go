@@ -17,6 +17,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -403,3 +405,39 @@ func TestRouteRenderedOnlyWhereRoutesExist(t *testing.T) {
 		}
 	}
 }
+
+// TestResourcesDefaultAsUpstream: without spec.runtime.resources the container gets upstream's
+// default (requests 50m/64Mi, limits 500m/256Mi); a partial setting is used as it is, with
+// nothing of the default merged in.
+func TestResourcesDefaultAsUpstream(t *testing.T) {
+	r := newRenderer(t)
+	resources := func(s *mcpv1beta1.MCPServer) corev1.ResourceRequirements {
+		t.Helper()
+		objs, err := r.Render(render.Request{Server: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range objs {
+			if d, ok := o.(*appsv1.Deployment); ok {
+				return d.Spec.Template.Spec.Containers[0].Resources
+			}
+		}
+		t.Fatal("no Deployment")
+		return corev1.ResourceRequirements{}
+	}
+	got := resources(customerServer())
+	want := corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resourceQuantity("50m"), corev1.ResourceMemory: resourceQuantity("64Mi")},
+		Limits:   corev1.ResourceList{corev1.ResourceCPU: resourceQuantity("500m"), corev1.ResourceMemory: resourceQuantity("256Mi")},
+	}
+	if !equality.Semantic.DeepEqual(got, want) {
+		t.Errorf("default resources %v, want %v", got, want)
+	}
+	partial := customerServer()
+	partial.Spec.Runtime.Resources = &corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceMemory: resourceQuantity("1Gi")}}
+	if got := resources(partial); !equality.Semantic.DeepEqual(got, *partial.Spec.Runtime.Resources) {
+		t.Errorf("a partial spec became %v", got)
+	}
+}
+
+func resourceQuantity(s string) resource.Quantity { return resource.MustParse(s) }
