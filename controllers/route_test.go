@@ -109,7 +109,7 @@ func TestRouteExposure(t *testing.T) {
 	})
 	check.Eventually(t, timeout, "Exposed and the external URL gone", func() (bool, string) {
 		s := getServer(t, key(exposed))
-		return meta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionExposed) == nil && s.Status.Address.ExternalURL == "",
+		return meta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionExposed) == nil && (s.Status.Address == nil || s.Status.Address.ExternalURL == ""),
 			fmt.Sprintf("%+v %+v", s.Status.Address, s.Status.Conditions)
 	})
 	requireExists(t, &appsv1.Deployment{}, exposed)

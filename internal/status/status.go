@@ -98,6 +98,9 @@ func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Tim
 	setCondition(&next, mcpv1beta1.ConditionVerified, r.verified.status, r.verified.reason, r.verified.message, obs.Generation, now)
 	publishAddress(&next, obs.PublishedAddress(), r.verified.status == metav1.ConditionTrue)
 	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
+	if next.Address != nil && *next.Address == (mcpv1beta1.MCPServerAddress{}) {
+		next.Address = nil // neither address is published
+	}
 	networkRestricted(&next, obs.Network, obs.Generation, now)
 	next.Phase = PhaseOf(next.Conditions)
 	return next
