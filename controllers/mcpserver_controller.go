@@ -123,7 +123,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return r.finish(ctx, server, obs, "invalid")
 	}
 
-	// 3. Render the chart: spec + admin values -> objects (a Route only where Routes exist),
+	// 3. Render the chart: spec + admin values -> objects (a Route or HTTPRoute only where the cluster serves it),
 	//    unless nothing the render depends on, and none of the objects, changed since a
 	//    reconcile found them all as rendered.
 	apis := r.Platform.Served(platform.APIs{Routes: wantsRoute(server), HTTPRoutes: wantsGateway(server)})
