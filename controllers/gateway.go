@@ -61,15 +61,21 @@ func gatewayTarget(server *mcpv1beta1.MCPServer, config *gatewayConfig) *render.
 	return g
 }
 
+// gatewayObservation is what the spec alone says of the gateway: before anything is read.
+func gatewayObservation(server *mcpv1beta1.MCPServer) status.Gateway {
+	g := status.Gateway{Wanted: wantsGateway(server), Name: server.Name, Path: endpointPath(server)}
+	if g.Wanted {
+		g.Provider = server.Spec.Gateway.Provider
+	}
+	return g
+}
+
 // readGateway reads the server's HTTPRoute and its Gateway, for GatewayRegistered and the
 // public address.
 func (r *MCPServerReconciler) readGateway(ctx context.Context, server *mcpv1beta1.MCPServer, httpRoutes bool, target *render.Gateway) (status.Gateway, error) {
-	g := status.Gateway{Wanted: wantsGateway(server), Name: server.Name, APIAvailable: httpRoutes, Path: endpointPath(server)}
-	if !g.Wanted {
-		return g, nil
-	}
-	g.Provider = server.Spec.Gateway.Provider
-	if !httpRoutes || target == nil {
+	g := gatewayObservation(server)
+	g.APIAvailable = httpRoutes
+	if !g.Wanted || !httpRoutes || target == nil {
 		return g, nil
 	}
 	g.Parent, g.Hostname = target.Namespace+"/"+target.Name, target.Hostname
@@ -83,7 +89,7 @@ func (r *MCPServerReconciler) readGateway(ctx context.Context, server *mcpv1beta
 	}
 	gateway := &gatewayv1.Gateway{}
 	if err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: target.Namespace, Name: target.Name}, gateway); err == nil {
-		g.Listener = gateway
+		g.ParentGateway = gateway
 	} else if !apierrors.IsNotFound(err) && !apierrors.IsForbidden(err) {
 		return g, err
 	}

@@ -108,10 +108,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 	obs := status.Observation{Generation: server.Generation, Address: r.address(server),
 		Exposure: status.Exposure{Wanted: wantsRoute(server), Path: endpointPath(server)},
-		Gateway:  status.Gateway{Wanted: wantsGateway(server), Name: server.Name}}
-	if wantsGateway(server) {
-		obs.Gateway.Provider = server.Spec.Gateway.Provider
-	}
+		Gateway:  gatewayObservation(server)}
 
 	// 2. Validate what the spec references. Nothing is rolled out for a spec that cannot work.
 	check, err := r.validate(ctx, server)

@@ -117,11 +117,6 @@ func (p *Detector) Served(wanted APIs) APIs {
 	return p.served
 }
 
-// Routes says whether the cluster serves the Route API, looking again when wanted and due.
-func (p *Detector) Routes(wanted bool) bool {
-	return p.Served(APIs{Routes: wanted}).Routes
-}
-
 func (p *Detector) detect(api API) {
 	spec := optionalAPIs[api]
 	resources, err := p.discovery.ServerResourcesForGroupVersion(spec.groupVersion)

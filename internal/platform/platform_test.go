@@ -28,20 +28,20 @@ func serveRoutes(d *fakediscovery.FakeDiscovery) {
 func TestTheRouteAPIIsLookedForAgainOnlyWhenWantedAndDue(t *testing.T) {
 	d := newDiscovery()
 	p := New(d, time.Hour)
-	if p.Routes(true) {
+	if p.Served(APIs{Routes: true}).Routes {
 		t.Fatal("Routes without the Route API")
 	}
 	started := 0
 	p.OnServed(RouteAPI, func() { started++ })
 	serveRoutes(d)
-	if p.Routes(true) {
+	if p.Served(APIs{Routes: true}).Routes {
 		t.Error("looked again before the recheck interval passed")
 	}
 	p.checkedAt[RouteAPI] = time.Now().Add(-2 * time.Hour)
-	if p.Routes(false) {
+	if p.Served(APIs{Routes: false}).Routes {
 		t.Error("looked again although no Route is wanted")
 	}
-	if !p.Routes(true) {
+	if !p.Served(APIs{Routes: true}).Routes {
 		t.Fatal("did not notice the Route API once due")
 	}
 	if started != 1 {
@@ -49,7 +49,7 @@ func TestTheRouteAPIIsLookedForAgainOnlyWhenWantedAndDue(t *testing.T) {
 	}
 	d.Resources = nil
 	p.checkedAt[RouteAPI] = time.Now().Add(-2 * time.Hour)
-	if !p.Routes(true) {
+	if !p.Served(APIs{Routes: true}).Routes {
 		t.Error("forgot the Route API")
 	}
 	p.OnServed(RouteAPI, func() { started++ })
@@ -67,8 +67,8 @@ func TestTheRouteAPIPresentAtStart(t *testing.T) {
 	p := New(d, time.Minute)
 	started := 0
 	p.OnServed(RouteAPI, func() { started++ })
-	if !p.Routes(false) || started != 1 {
-		t.Errorf("Routes %v, OnServed ran %d times", p.Routes(false), started)
+	if !p.Served(APIs{Routes: false}).Routes || started != 1 {
+		t.Errorf("Routes %v, OnServed ran %d times", p.Served(APIs{Routes: false}).Routes, started)
 	}
 }
 

@@ -28,9 +28,9 @@ type Gateway struct {
 	Hostname string
 	// Route is the server's HTTPRoute, once it exists.
 	Route *gatewayv1.HTTPRoute
-	// Listener is the Gateway, when it could be read: its listeners say the URL's scheme and
-	// its addresses the host when Hostname is empty.
-	Listener *gatewayv1.Gateway
+	// ParentGateway is the Gateway, when it could be read: its listeners say the URL's scheme
+	// and its addresses the host when Hostname is empty.
+	ParentGateway *gatewayv1.Gateway
 	// Path is the MCP endpoint's path.
 	Path string
 }
@@ -99,7 +99,7 @@ func routeAccepted(route *gatewayv1.HTTPRoute, parent string) (bool, string) {
 func (g Gateway) url() string {
 	host := g.Hostname
 	scheme := "http"
-	if gw := g.Listener; gw != nil {
+	if gw := g.ParentGateway; gw != nil {
 		for _, l := range gw.Spec.Listeners {
 			if l.Protocol == gatewayv1.HTTPSProtocolType {
 				scheme = "https"
