@@ -73,8 +73,9 @@ node: control-plane ## Build the real node (kubelet, kube-proxy, containerd, run
 	hack/control-plane.sh node
 
 .PHONY: test
-test: control-plane node controller-gen opm browser web-assets fmt-check vet ## Run every test, on a real API server and a real node (builds what it needs first).
-	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) OPM=$(OPM) go test $(GO_TEST_FLAGS) ./...
+test: control-plane node controller-gen opm olm browser web-assets fmt-check vet ## Run every test, on a real API server and a real node (builds what it needs first).
+	env $(TEST_ENV) CONTROLLER_GEN=$(CONTROLLER_GEN) OPM=$(OPM) TEST_ASSET_OLM=$(OLM_DIR) go test $(GO_TEST_FLAGS) ./...
+	cd test/prometheus && go vet ./... && go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
@@ -193,6 +194,14 @@ vendor-patternfly: web-assets ## Vendor the part of PatternFly the catalog page 
 opm: $(OPM) ## Build opm (operator-registry) into the cache.
 $(OPM):
 	hack/build-opm.sh $(OPM_VERSION) $(OPM)
+
+OLM_VERSION ?= v0.38.0
+OLM_DIR ?= $(CACHE_DIR)/olm-$(OLM_VERSION)
+
+.PHONY: olm
+olm: $(OLM_DIR)/olm ## Build operator-lifecycle-manager (its two operators, CRDs and catalog probe) into the cache, for the OLM suite.
+$(OLM_DIR)/olm:
+	hack/build-olm.sh $(OLM_VERSION) $(OLM_DIR)
 
 .PHONY: controller-gen
 controller-gen: $(CONTROLLER_GEN) ## Build controller-gen into the cache.

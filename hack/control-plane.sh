@@ -134,13 +134,15 @@ build_go_commands() {
 }
 
 # install_debian_node_packages installs what the node needs from Debian when it is missing:
-# libseccomp's headers (runc links it through cgo), the CNI plugins and iptables.
+# libseccomp's headers (runc links it through cgo), the CNI plugins, iptables, and a static
+# busybox (OLM's image carries busybox's cp, which its bundle unpack Jobs run).
 install_debian_node_packages() {
   local missing=()
   [ -f /usr/include/seccomp.h ] || missing+=(libseccomp-dev)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   command -v iptables >/dev/null || missing+=(iptables)
+  dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages ${missing[*]}"
   run_logged apt-get install -y --no-install-recommends "${missing[@]}" ||

@@ -172,9 +172,10 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 	var kcmExtra []string
 	if c.Node != nil {
 		// What a real node's pods need: ServiceAccounts and the CA bundle in every namespace,
-		// Service endpoints for kube-proxy, and the aggregated roles (view) filled in.
+		// Service endpoints for kube-proxy, the aggregated roles (view) filled in, and Jobs
+		// (OLM unpacks bundles in them).
 		controllers += ",serviceaccount-controller,root-ca-certificate-publisher-controller,endpointslice-controller," +
-			"clusterrole-aggregation-controller,pod-garbage-collector-controller"
+			"clusterrole-aggregation-controller,pod-garbage-collector-controller,job-controller"
 		caFile := filepath.Join(c.dir, "apiserver-pki", "ca.crt")
 		if err := os.WriteFile(caFile, c.Config.CAData, 0o600); err != nil {
 			return err

@@ -42,7 +42,9 @@ type File struct {
 
 // Spec describes an image: its files by absolute path, and how it starts.
 type Spec struct {
-	Files      map[string]File
+	Files map[string]File
+	// Dirs are empty folders by absolute path, with their modes (e.g. 01777 for /tmp).
+	Dirs       map[string]int64
 	Entrypoint []string
 	Cmd        []string
 	Env        []string
@@ -53,7 +55,7 @@ type Spec struct {
 // Build makes a single-layer linux/amd64 image of the spec.
 func Build(s Spec) (v1.Image, error) {
 	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		raw, err := layerTar(s.Files)
+		raw, err := layerTar(s.Files, s.Dirs)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +85,7 @@ func Build(s Spec) (v1.Image, error) {
 
 // layerTar writes the files, and the folders they need, as a tar owned by root with fixed
 // times, so that the same files give the same layer digest.
-func layerTar(files map[string]File) ([]byte, error) {
+func layerTar(files map[string]File, emptyDirs map[string]int64) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	paths := make([]string, 0, len(files))
@@ -101,13 +103,28 @@ func layerTar(files map[string]File) ([]byte, error) {
 			dirs[dir] = true
 		}
 	}
+	modes := map[string]int64{}
+	for d, mode := range emptyDirs {
+		if !path.IsAbs(d) {
+			return nil, fmt.Errorf("image folder %q: the path must be absolute", d)
+		}
+		modes[d] = mode
+		for dir := path.Dir(d); dir != "/" && !dirs[dir]; dir = path.Dir(dir) {
+			dirs[dir] = true
+		}
+		dirs[d] = true
+	}
 	dirList := make([]string, 0, len(dirs))
 	for d := range dirs {
 		dirList = append(dirList, d)
 	}
 	sort.Strings(dirList)
 	for _, d := range dirList {
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: strings.TrimPrefix(d, "/") + "/", Mode: 0o755, ModTime: epoch}); err != nil {
+		mode, ok := modes[d]
+		if !ok {
+			mode = 0o755
+		}
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: strings.TrimPrefix(d, "/") + "/", Mode: mode, ModTime: epoch}); err != nil {
 			return nil, err
 		}
 	}
@@ -159,9 +176,21 @@ func StartRegistry() (*Registry, error) {
 // Push stores img under the path of ref (quay.io/org/repo:tag is stored as org/repo:tag), so
 // that a node whose containerd mirrors ref's registry to this one pulls it by ref.
 func (r *Registry) Push(ref string, img v1.Image) error {
-	parsed, err := name.ParseReference(ref)
+	target, err := r.local(ref)
 	if err != nil {
 		return err
+	}
+	if err := remote.Write(target, img); err != nil {
+		return fmt.Errorf("pushing %s: %w", ref, err)
+	}
+	return nil
+}
+
+// local is the reference in this registry under which ref is stored.
+func (r *Registry) local(ref string) (name.Reference, error) {
+	parsed, err := name.ParseReference(ref)
+	if err != nil {
+		return nil, err
 	}
 	local := r.Addr + "/" + parsed.Context().RepositoryStr()
 	switch p := parsed.(type) {
@@ -170,14 +199,21 @@ func (r *Registry) Push(ref string, img v1.Image) error {
 	case name.Digest:
 		local += "@" + p.DigestStr()
 	}
-	target, err := name.ParseReference(local, name.Insecure)
+	return name.ParseReference(local, name.Insecure)
+}
+
+// Tag stores the image of ref from under another reference as well, as `crane tag` does, for a
+// second version of a program built from the same source.
+func (r *Registry) Tag(ref, another string) error {
+	local, err := r.local(ref)
 	if err != nil {
 		return err
 	}
-	if err := remote.Write(target, img); err != nil {
-		return fmt.Errorf("pushing %s: %w", ref, err)
+	img, err := remote.Image(local)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", ref, err)
 	}
-	return nil
+	return r.Push(another, img)
 }
 
 // Stop stops serving.
