@@ -38,6 +38,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/controllers"
 	"github.com/mcp-operator/mcp-operator/internal/imagepolicy"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/monitoring"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/servingcert"
@@ -58,6 +59,8 @@ type options struct {
 	operatorNamespace       string
 	adminValuesConfigMap    string
 	installImagePolicy      bool
+	// metricsService names the Service in front of the metrics endpoint, for the ServiceMonitor.
+	metricsService string
 	// kubeAPIQPS and kubeAPIBurst bound the client's request rate to the API server.
 	kubeAPIQPS   float64
 	kubeAPIBurst int
@@ -161,6 +164,10 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"Install the MCPServer image admission policy (config/admission) at start, with its parameters ConfigMap in the "+
 			"operator's namespace (created once, never overwritten). For OLM, whose bundles cannot carry it: set "+
 			"MCP_INSTALL_IMAGE_POLICY=true in the Subscription's spec.config.env.")
+	fs.StringVar(&o.metricsService, "metrics-service", "",
+		"Name of the Service in the operator's namespace in front of the metrics endpoint. When set, and the cluster serves "+
+			"the Prometheus Operator's monitoring.coreos.com/v1, the operator applies its ServiceMonitor and PrometheusRule "+
+			"(config/prometheus) there, owned by that Service; empty: neither.")
 	fs.StringVar(&o.webhook.host, "webhook-host", "", "Address the webhook server binds to; empty: every address.")
 	fs.IntVar(&o.webhook.port, "webhook-port", 9443, "Port of the webhook server, which converts MCPServers between v1alpha1 and v1beta1; -1 turns it off "+
 		"(outside the cluster, where the API server cannot call it).")
@@ -324,6 +331,13 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 			return imagepolicy.Install(ctx, mgr.GetClient(), o.operatorNamespace)
 		})
 		if err := mgr.Add(install); err != nil {
+			return err
+		}
+	}
+	if o.metricsService != "" && o.metricsAddr != "0" {
+		// The leader installs them (a Runnable needs leader election unless it says otherwise).
+		if err := mgr.Add(&monitoring.Installer{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Discovery: discoveryClient,
+			Namespace: o.operatorNamespace, Service: o.metricsService, Recheck: 5 * time.Minute}); err != nil {
 			return err
 		}
 	}

@@ -93,6 +93,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			r.Handshakes.Forget(req.NamespacedName)
 			r.memo.Forget(req.NamespacedName)
 			r.statuses.forget(req.NamespacedName)
+			serverReady.DeleteLabelValues(req.Namespace, req.Name)
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, err
@@ -263,14 +264,23 @@ func (r *MCPServerReconciler) finish(ctx context.Context, server *mcpv1beta1.MCP
 	if err != nil {
 		return r.failed("error", err)
 	}
+	ready := mcpv1alpha1.IsReady(next.Conditions)
 	if outcome == "" {
 		outcome = "pending"
-		if mcpv1alpha1.IsReady(next.Conditions) {
+		if ready {
 			outcome = "ready"
 		}
 	}
+	serverReady.WithLabelValues(server.Namespace, server.Name).Set(boolGauge(ready))
 	reconcileOutcomes.WithLabelValues(outcome).Inc()
 	return ctrl.Result{}, nil
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // failed counts a failed reconcile; returning the error requeues it with backoff.

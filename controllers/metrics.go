@@ -32,6 +32,12 @@ var (
 		Help: "1 when the admin values ConfigMap is valid and in use, 0 when it is broken and the last good values are kept.",
 	})
 
+	// serverReady has one series per MCPServer, as kube-state-metrics has per object; the
+	// MCPServerNotReady alert (config/prometheus) reads it.
+	serverReady = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mcp_operator_mcpserver_ready",
+		Help: "1 while an MCPServer's Ready condition is True, 0 otherwise; the series goes with the MCPServer.",
+	}, []string{"namespace", "name"})
 	adminValuesErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "mcp_operator_admin_values_errors_total",
 		Help: "Times the admin values ConfigMap was found invalid.",
@@ -40,5 +46,5 @@ var (
 
 func init() {
 	metrics.Registry.MustRegister(reconcileOutcomes, renderDuration, objectWrites,
-		adminValuesValid, adminValuesErrors)
+		adminValuesValid, adminValuesErrors, serverReady)
 }
