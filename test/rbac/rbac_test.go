@@ -44,10 +44,14 @@ var allowed = map[string]struct {
 	"/secrets": {[]string{"get", "list", "watch"},
 		"referenced Secrets, as ConfigMaps: list and watch are metadata only (the cache holds no Secret data), so a changed " +
 			"Secret rolls the pods that use it without the operator holding any Secret in memory"},
-	"/serviceaccounts":                          {[]string{"get", "list", "watch"}, "metadata only: a server's ServiceAccount must exist before pods are rolled out"},
-	"events.k8s.io/events":                      {[]string{"create", "patch"}, "events on MCPServers"},
-	"/events":                                   {[]string{"create", "patch"}, "leader election's events"},
-	"coordination.k8s.io/leases":                {[]string{"get", "list", "watch", "create", "update", "patch", "delete"}, "leader election"},
+	"/serviceaccounts":           {[]string{"get", "list", "watch"}, "metadata only: a server's ServiceAccount must exist before pods are rolled out"},
+	"events.k8s.io/events":       {[]string{"create", "patch"}, "events on MCPServers"},
+	"/events":                    {[]string{"create", "patch"}, "leader election's events"},
+	"coordination.k8s.io/leases": {[]string{"get", "list", "watch", "create", "update", "patch", "delete"}, "leader election"},
+	"monitoring.coreos.com/servicemonitors": {[]string{"get", "create", "patch"},
+		"--metrics-service: it applies its own ServiceMonitor in its own namespace (a Role)"},
+	"monitoring.coreos.com/prometheusrules": {[]string{"get", "create", "patch"},
+		"--metrics-service: it applies its own alerts in its own namespace (a Role)"},
 	"authentication.k8s.io/tokenreviews":        {[]string{"create"}, "authenticating scrapers of the metrics endpoint"},
 	"authorization.k8s.io/subjectaccessreviews": {[]string{"create"}, "authorizing scrapers of the metrics endpoint"},
 }
