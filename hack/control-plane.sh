@@ -30,10 +30,14 @@ KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 CACHE_DIR="${MCP_OPERATOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mcp-lifecycle-operator}"
 PLATFORM="$(go env GOOS)-$(go env GOARCH)"
 
-kube_dir="$CACHE_DIR/kubernetes-$KUBERNETES_VERSION-$PLATFORM"
+# The Kubernetes builds' folders carry a build revision: b2 stamps the version into the binaries,
+# as Kubernetes' own build does (servers built without it say v0.0.0, and OLM then refuses every
+# CSV with a minKubeVersion).
+KUBERNETES_BUILD=b2
+kube_dir="$CACHE_DIR/kubernetes-$KUBERNETES_VERSION-$KUBERNETES_BUILD-$PLATFORM"
 etcd_dir="$CACHE_DIR/etcd-$ETCD_VERSION-$PLATFORM"
 kwok_dir="$CACHE_DIR/kwok-$KWOK_VERSION-$PLATFORM"
-node_dir="$CACHE_DIR/kubernetes-node-$KUBERNETES_VERSION-$PLATFORM"
+node_dir="$CACHE_DIR/kubernetes-node-$KUBERNETES_VERSION-$KUBERNETES_BUILD-$PLATFORM"
 containerd_dir="$CACHE_DIR/containerd-$CONTAINERD_VERSION-$PLATFORM"
 coredns_dir="$CACHE_DIR/coredns-$COREDNS_VERSION-$PLATFORM"
 runc_dir="$CACHE_DIR/runc-$RUNC_VERSION-$PLATFORM"
@@ -107,9 +111,15 @@ build_kubernetes_commands() {
     local cmd pkgs=()
     for cmd in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd@$KUBERNETES_VERSION"); done
     run_logged go get "${pkgs[@]}"
+    # What Kubernetes' hack/lib/version.sh stamps, so that /version and --version say the release.
+    local minor="${KUBERNETES_VERSION#v1.}" ldflags="" pkg
+    minor="${minor%%.*}"
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+    done
     for cmd in "$@"; do
       log "compiling $cmd"
-      run_logged env CGO_ENABLED=0 go build -v -trimpath -o "$out/$cmd" "k8s.io/kubernetes/cmd/$cmd"
+      run_logged env CGO_ENABLED=0 go build -v -trimpath -ldflags="$ldflags" -o "$out/$cmd" "k8s.io/kubernetes/cmd/$cmd"
     done
   )
   publish "$out" "$dir"

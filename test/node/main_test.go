@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
-func run(m *testing.M) int {
+func run(m *testing.M) (code int) {
 	dir, err := os.MkdirTemp("", "node-suite-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -48,7 +48,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	bed.StopOnSignal()
-	code := 1
+	code = 1
 	defer func() {
 		if err := bed.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stopping the test bed:", err)
@@ -70,6 +70,5 @@ func run(m *testing.M) int {
 		return 1
 	}
 	fmt.Printf("node suite: operator installed and Available after %s\n", time.Since(start).Round(time.Second))
-	code = m.Run()
-	return code
+	return m.Run()
 }

@@ -314,6 +314,28 @@ func (n *RealNode) ContainerPID(containerID string) (int, error) {
 	return strconv.Atoi(strings.TrimSpace(string(raw)))
 }
 
+// ContainerLog returns what a pod's container has written, every run of it, from kubelet's log
+// files (kubectl logs cannot reach this node: its name resolves nowhere).
+func (n *RealNode) ContainerLog(namespace, pod string, uid types.UID, container string) (string, error) {
+	dir := filepath.Join(nodeData, "pod-logs", fmt.Sprintf("%s_%s_%s", namespace, pod, uid), container)
+	files, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil {
+		return "", err
+	}
+	if len(files) == 0 {
+		return "", fmt.Errorf("no log of container %s of pod %s/%s in %s", container, namespace, pod, dir)
+	}
+	var out strings.Builder
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		out.Write(raw)
+	}
+	return out.String(), nil
+}
+
 // Stop stops the node's programs (kubelet first, so that it starts nothing new), then removes
 // every container, mount, network namespace, iptables chain, cgroup and folder the node made,
 // and puts the sysctls back.
