@@ -338,13 +338,18 @@ func (n *RealNode) ContainerLog(namespace, pod string, uid types.UID, container 
 
 // Stop stops the node's programs (kubelet first, so that it starts nothing new), then removes
 // every container, mount, network namespace, iptables chain, cgroup and folder the node made,
-// and puts the sysctls back.
+// and puts the sysctls back; it fails when anything of the node is left.
 func (n *RealNode) Stop() error {
 	for i := len(n.processes) - 1; i >= 0; i-- {
 		n.processes[i].Stop(5 * time.Second)
 	}
 	n.keepPodLogs()
 	err := cleanupNode(n.kubeProxy)
+	// Checked while this node still holds the lock: once released, the next suite's node makes
+	// the same bridge and files.
+	if left := RealNodeLeftovers(); len(left) > 0 {
+		err = errors.Join(err, fmt.Errorf("the real node left behind: %v", left))
+	}
 	n.release()
 	return err
 }
