@@ -158,7 +158,7 @@ func manifestImage(path, kind string) (string, error) {
 }
 
 // InstallOperator applies dist/install.yaml as a user does and waits until the operator and
-// the catalog page are Available.
+// the catalog page are Available and the API server reaches the conversion webhook.
 func (b *Bed) InstallOperator(ctx context.Context) error {
 	kubectl := os.Getenv("TEST_ASSET_KUBECTL")
 	cmd := exec.CommandContext(ctx, kubectl, "--kubeconfig", b.Cluster.Kubeconfig, "apply", "--server-side",
@@ -170,6 +170,32 @@ func (b *Bed) InstallOperator(ctx context.Context) error {
 		if err := b.WaitAvailable(ctx, OperatorNamespace, name, 3*time.Minute); err != nil {
 			return err
 		}
+	}
+	return b.WaitConverting(ctx, time.Minute)
+}
+
+// WaitConverting waits until the API server converts MCPServers through the operator's webhook:
+// an Available operator is not yet reachable at its Service's address until kube-proxy has
+// programmed the new endpoint, and until then v1alpha1 writes fail with "connection refused".
+// A dry-run create of a v1alpha1 MCPServer is converted to the stored version and writes
+// nothing.
+func (b *Bed) WaitConverting(ctx context.Context, timeout time.Duration) error {
+	probe := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "mcp.x-k8s.io/v1alpha1",
+		"kind":       "MCPServer",
+		"metadata":   map[string]any{"generateName": "conversion-probe-", "namespace": "default"},
+		"spec": map[string]any{
+			"source": map[string]any{"type": "ContainerImage", "containerImage": map[string]any{"ref": SampleServerImage}},
+			"config": map[string]any{"port": int64(8080)},
+		},
+	}}
+	var last error
+	err := wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		last = b.Cluster.Client.Create(ctx, probe.DeepCopy(), client.DryRunAll)
+		return last == nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("the API server does not convert MCPServers through the operator's webhook (%v): %w", last, err)
 	}
 	return nil
 }
