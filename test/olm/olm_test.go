@@ -105,6 +105,10 @@ func TestAllNamespacesInstall(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The customer applies the example as v1alpha1: that waits for the webhook's endpoint too.
+	if err := bed.WaitConverting(context.Background(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("the operator runs from the CSV's image", func(t *testing.T) {
 		want := manager.Containers[0].Image
