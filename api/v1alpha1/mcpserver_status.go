@@ -71,6 +71,31 @@ const (
 	ReasonMCPEndpointUnavailable = "MCPEndpointUnavailable"
 )
 
+// ConditionRolloutVerified reports the rollout of the newest revision under per-pod
+// verification (spec.rollout); absent when verification is off. Ours.
+const ConditionRolloutVerified = "RolloutVerified"
+
+// Reasons of the RolloutVerified condition.
+const (
+	// ReasonRolloutVerified (True): every pod of the newest revision answered an MCP handshake.
+	ReasonRolloutVerified = "Verified"
+	// ReasonRolloutVerifying (Unknown): the newest revision's pods are being verified.
+	ReasonRolloutVerifying = "Verifying"
+	// ReasonRolloutHeld (False): the newest revision serves fewer tools than the last verified
+	// one, and spec.rollout.allowToolRemoval is off: its pods take no traffic.
+	ReasonRolloutHeld = "ToolsRemoved"
+	// ReasonRolloutFailing (False): a pod of the newest revision failed its handshake; the old
+	// pods still serve until the deadline, then the revision is rolled back.
+	ReasonRolloutFailing = "VerificationFailed"
+	// ReasonRolledBack (False): the newest revision was not verified by the deadline and the
+	// Deployment runs the last verified revision again; it is not tried again until the spec or
+	// a referenced ConfigMap or Secret changes.
+	ReasonRolledBack = "RolledBack"
+	// ReasonRollbackUnavailable (False): the revision failed and there is no verified revision
+	// to go back to (the first revision, or its ReplicaSet is gone).
+	ReasonRollbackUnavailable = "NoVerifiedRevision"
+)
+
 // MCPServerStatus is what the operator observed of an MCPServer.
 type MCPServerStatus struct {
 	// ObservedGeneration is the metadata.generation this status describes.
@@ -126,6 +151,13 @@ type MCPServerStatus struct {
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Phase",xDescriptors={"urn:alm:descriptor:io.kubernetes.phase"}
 	Phase string `json:"phase,omitempty"`
 
+	// Rollout is what the operator remembers of rollouts under per-pod verification: the last
+	// verified revision, the newest revision and since when it rolls out, its tool changes, and
+	// the revision it rolled back. Ours.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Rollout"
+	Rollout *MCPServerRollout `json:"rollout,omitempty"`
+
 	// Conditions are the latest observations: Accepted (the spec and its references check out)
 	// and Ready (the server is available and speaks MCP). Each is stamped with the generation it
 	// describes.
@@ -134,6 +166,70 @@ type MCPServerStatus struct {
 	// +listMapKey=type
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Conditions",xDescriptors={"urn:alm:descriptor:io.kubernetes.conditions"}
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// MCPServerRollout is the state of rollouts under per-pod verification. It lives in the cluster
+// so that a restarted operator, or a new leader, carries a rollout or a rollback on correctly.
+type MCPServerRollout struct {
+	// VerifiedRevision is the pod-template-hash of the last revision whose pods were all
+	// verified: the revision a failed rollout returns to.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Verified Revision",xDescriptors={"urn:alm:descriptor:text"}
+	VerifiedRevision string `json:"verifiedRevision,omitempty"`
+
+	// Revision is the pod-template-hash of the Deployment's newest revision.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Revision",xDescriptors={"urn:alm:descriptor:text"}
+	Revision string `json:"revision,omitempty"`
+
+	// Since is when the operator first saw the newest revision; the deadline counts from here.
+	// +optional
+	Since *metav1.Time `json:"since,omitempty"`
+
+	// ToolChanges is how the newest revision's tools differ from the verified revision's.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Tool Changes"
+	ToolChanges *MCPServerToolChanges `json:"toolChanges,omitempty"`
+
+	// RolledBack is the revision last rolled back, and why. While the MCPServer's generation
+	// and configuration hash are the ones recorded here, that revision is not tried again.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Rolled Back"
+	RolledBack *MCPServerRolledBack `json:"rolledBack,omitempty"`
+}
+
+// MCPServerToolChanges is a difference of tool inventories.
+type MCPServerToolChanges struct {
+	// Added are tools the newest revision serves and the verified one did not.
+	// +optional
+	// +listType=atomic
+	Added []string `json:"added,omitempty"`
+	// Removed are tools the verified revision served and the newest one does not.
+	// +optional
+	// +listType=atomic
+	Removed []string `json:"removed,omitempty"`
+	// DigestChanged: some tool's definition (description, schema) changed.
+	// +optional
+	DigestChanged bool `json:"digestChanged,omitempty"`
+}
+
+// MCPServerRolledBack records a rolled-back revision.
+type MCPServerRolledBack struct {
+	// Revision is the pod-template-hash of the revision rolled back.
+	Revision string `json:"revision"`
+	// Generation and ConfigHash are the MCPServer's generation and the digest of its
+	// referenced ConfigMaps and Secrets that rendered it.
+	Generation int64 `json:"generation"`
+	// +optional
+	ConfigHash string `json:"configHash,omitempty"`
+	// Reason and Message are the handshake's finding.
+	// +optional
+	Reason string `json:"reason,omitempty"`
+	// +optional
+	Message string `json:"message,omitempty"`
+	// Time is when the operator rolled back.
+	// +optional
+	Time *metav1.Time `json:"time,omitempty"`
 }
 
 // MCPServerAddress is where MCP clients connect.

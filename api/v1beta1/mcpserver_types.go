@@ -68,6 +68,13 @@ type MCPServerSpec struct {
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Transport"
 	Transport *TransportConfig `json:"transport,omitempty"`
 
+	// Rollout says how a new revision of the server is rolled out: each pod verified with an MCP
+	// handshake (its tools included) before it takes traffic, and a revision that is not verified
+	// in time rolled back. Ours: the SIG Apps operator has no such field.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Rollout"
+	Rollout *RolloutConfig `json:"rollout,omitempty"`
+
 	// Gateway registers the server with a gateway through an MCPGatewayBinding-style provider.
 	// The provider "httproute" routes a Gateway API Gateway (named in the ConfigMap configRef,
 	// keys gateway-name and gateway-namespace, optional hostname) to the server's Service on
@@ -506,6 +513,45 @@ type HealthConfig struct {
 	ReadinessProbe *corev1.Probe `json:"readinessProbe,omitempty"`
 }
 
+// RolloutVerification says whether pods are verified before they take traffic.
+// +kubebuilder:validation:Enum=PerPod;None
+type RolloutVerification string
+
+const (
+	// RolloutVerifyPerPod: each pod carries the readiness gate mcp.x-k8s.io/verified, which the
+	// operator sets after an MCP handshake with that pod; a pod takes traffic only then.
+	RolloutVerifyPerPod RolloutVerification = "PerPod"
+	// RolloutVerifyNone: pods take traffic once their readiness probe passes (Kubernetes' plain
+	// rolling update); the server is still verified through its Service.
+	RolloutVerifyNone RolloutVerification = "None"
+)
+
+// RolloutConfig is how new revisions of the server are rolled out.
+type RolloutConfig struct {
+	// Verify is PerPod (each pod verified before it takes traffic, and a revision that is not
+	// verified by the deadline rolled back) or None. Unset, the admin default applies (PerPod as
+	// shipped).
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Verify",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:PerPod","urn:alm:descriptor:com.tectonic.ui:select:None"}
+	Verify RolloutVerification `json:"verify,omitempty"`
+
+	// AllowToolRemoval lets a new revision serve fewer tools than the last verified revision.
+	// Without it, a revision that drops a tool is held: its pods are not verified and, past the
+	// deadline, it is rolled back.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Allow Tool Removal",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:booleanSwitch"}
+	AllowToolRemoval bool `json:"allowToolRemoval,omitempty"`
+
+	// DeadlineSeconds is how long a new revision may take to have all its pods verified before
+	// the operator rolls the Deployment back to the last verified revision. Unset: the
+	// Deployment's progress deadline (600 seconds unless the admin values set another).
+	// +optional
+	// +kubebuilder:validation:Minimum=10
+	// +kubebuilder:validation:Maximum=86400
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Deadline Seconds",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:number"}
+	DeadlineSeconds *int32 `json:"deadlineSeconds,omitempty"`
+}
+
 // MCPConfig describes how the server behaves as an MCP server.
 type MCPConfig struct {
 	// Stateless says the server keeps no session state, so requests may go to any replica
@@ -534,6 +580,7 @@ type MCPConfig struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,priority=1,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Verified")].reason`
 // +kubebuilder:printcolumn:name="Tools",type=integer,priority=1,JSONPath=`.status.tools.count`
+// +kubebuilder:printcolumn:name="Rollout",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="RolloutVerified")].reason`
 // +kubebuilder:printcolumn:name="External URL",type=string,priority=1,JSONPath=`.status.address.externalURL`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type MCPServer struct {

@@ -25,15 +25,24 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
 
-// Prober runs one MCP handshake against an endpoint.
+// Prober runs one MCP handshake against an endpoint, dialling dial (a pod) when it is set.
 type Prober interface {
-	Probe(ctx context.Context, url string, tls mcpprobe.TLS) mcpprobe.Result
+	ProbeVia(ctx context.Context, url, dial string, tls mcpprobe.TLS) mcpprobe.Result
+}
+
+// key names what a handshake verifies: an MCPServer through its Service (Pod "") or one of its
+// pods.
+type key struct {
+	server types.NamespacedName
+	pod    string
 }
 
 // Target is what a handshake verifies: an endpoint for one configuration of an
 // MCPServer. A result counts only for the target it was made for.
 type Target struct {
-	URL        string
+	URL string
+	// Dial is the address of the pod a per-pod handshake verifies, "" for the Service.
+	Dial       string
 	Generation int64
 	ConfigHash string
 	// TLS is how an https URL is verified; a CA rotation is a new target.
@@ -71,11 +80,14 @@ type Scheduler struct {
 	// Backoff after the first failure, doubling up to MaxBackoff.
 	backoff, maxBackoff time.Duration
 
-	queue   priorityqueue.PriorityQueue[types.NamespacedName]
+	queue   priorityqueue.PriorityQueue[key]
 	results chan event.TypedGenericEvent[*mcpv1beta1.MCPServer]
 
 	mu     sync.Mutex
-	states map[types.NamespacedName]*serverState
+	states map[key]*serverState
+	// pods are the pods of each server that have state, so that a server's pods are found
+	// without looking through every server's.
+	pods map[types.NamespacedName]map[string]struct{}
 }
 
 // Options configure a Scheduler.
@@ -102,9 +114,10 @@ func New(prober Prober, o Options) *Scheduler {
 	}
 	return &Scheduler{
 		prober: prober, workers: o.Workers, interval: o.Interval, backoff: o.InitialBackoff, maxBackoff: o.MaxBackoff,
-		queue:   priorityqueue.New[types.NamespacedName]("mcp-handshakes"),
+		queue:   priorityqueue.New[key]("mcp-handshakes"),
 		results: make(chan event.TypedGenericEvent[*mcpv1beta1.MCPServer], 1024),
-		states:  map[types.NamespacedName]*serverState{},
+		states:  map[key]*serverState{},
+		pods:    map[types.NamespacedName]map[string]struct{}{},
 	}
 }
 
@@ -120,21 +133,54 @@ func (s *Scheduler) Results() <-chan event.TypedGenericEvent[*mcpv1beta1.MCPServ
 func (s *Scheduler) Observe(name types.NamespacedName, target Target, failures int32) status.Handshake {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.states[name]
+	return s.observe(key{server: name}, target, failures)
+}
+
+// ObservePod records that a pod of server name runs at target (Dial set to its address) and
+// returns its handshake state; a pod is verified like a server, first before routine work,
+// then periodically.
+func (s *Scheduler) ObservePod(name types.NamespacedName, pod string, target Target) status.Handshake {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pods[name] == nil {
+		s.pods[name] = map[string]struct{}{}
+	}
+	s.pods[name][pod] = struct{}{}
+	return s.observe(key{server: name, pod: pod}, target, 0)
+}
+
+func (s *Scheduler) observe(k key, target Target, failures int32) status.Handshake {
+	st, ok := s.states[k]
 	if !ok || st.target != target {
-		s.states[name] = &serverState{target: target, failures: failures}
-		s.queue.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(priorityFirst)}, name)
+		s.states[k] = &serverState{target: target, failures: failures}
+		s.queue.AddWithOpts(priorityqueue.AddOpts{Priority: ptr.To(priorityFirst)}, k)
 		return status.Handshake{}
 	}
 	return status.Handshake{Result: st.result, Failures: st.failures}
 }
 
-// Forget drops what is known of a server: it was deleted, or its Deployment is not available,
-// so the next handshake starts afresh.
+// Forget drops what is known of a server through its Service: it was deleted, or its
+// Deployment is not available, so the next handshake starts afresh.
 func (s *Scheduler) Forget(name types.NamespacedName) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.states, name)
+	delete(s.states, key{server: name})
+}
+
+// ForgetPods drops what is known of the server's pods except those keep names (nil: all): pods
+// that are gone, or no longer verified.
+func (s *Scheduler) ForgetPods(name types.NamespacedName, keep map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for pod := range s.pods[name] {
+		if !keep[pod] {
+			delete(s.states, key{server: name, pod: pod})
+			delete(s.pods[name], pod)
+		}
+	}
+	if len(s.pods[name]) == 0 {
+		delete(s.pods, name)
+	}
 }
 
 // Start runs the workers until ctx ends.
@@ -154,20 +200,21 @@ func (s *Scheduler) NeedLeaderElection() bool { return true }
 
 func (s *Scheduler) work(ctx context.Context) {
 	for {
-		name, _, shutdown := s.queue.GetWithPriority()
+		k, _, shutdown := s.queue.GetWithPriority()
 		if shutdown {
 			return
 		}
-		s.handshake(ctx, name)
-		s.queue.Done(name)
+		s.handshake(ctx, k)
+		s.queue.Done(k)
 	}
 }
 
 // handshake runs one handshake for name and records it, unless the server's target changed
 // meanwhile (then the result answers a question nobody asks any more).
-func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
+func (s *Scheduler) handshake(ctx context.Context, k key) {
+	name := k.server
 	s.mu.Lock()
-	st, ok := s.states[name]
+	st, ok := s.states[k]
 	var target Target
 	if ok {
 		target = st.target
@@ -177,11 +224,11 @@ func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
 		return
 	}
 
-	res := s.prober.Probe(ctx, target.URL, target.TLS)
+	res := s.prober.ProbeVia(ctx, target.URL, target.Dial, target.TLS)
 	handshakeDuration.WithLabelValues(string(res.Outcome)).Observe(res.Duration.Seconds())
 	if res.Outcome == mcpprobe.OutcomeFailed {
 		handshakeFailures.WithLabelValues(string(res.Reason)).Inc()
-		log.FromContext(ctx).V(1).Info("MCP handshake failed", "mcpserver", name, "url", target.URL, "reason", res.Reason, "message", res.Message)
+		log.FromContext(ctx).V(1).Info("MCP handshake failed", "mcpserver", name, "pod", k.pod, "url", target.URL, "reason", res.Reason, "message", res.Message)
 	}
 	if ctx.Err() != nil {
 		return
@@ -189,7 +236,7 @@ func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok = s.states[name]
+	st, ok = s.states[k]
 	if !ok || st.target != target {
 		return
 	}
@@ -198,11 +245,11 @@ func (s *Scheduler) handshake(ctx context.Context, name types.NamespacedName) {
 	if res.Outcome == mcpprobe.OutcomeFailed {
 		st.failures++
 		changed = true
-		s.queue.AddWithOpts(priorityqueue.AddOpts{After: s.retryDelay(st.failures), Priority: ptr.To(priorityRetry)}, name)
+		s.queue.AddWithOpts(priorityqueue.AddOpts{After: s.retryDelay(st.failures), Priority: ptr.To(priorityRetry)}, k)
 	} else {
 		changed = changed || st.failures != 0
 		st.failures = 0
-		s.queue.AddWithOpts(priorityqueue.AddOpts{After: jitter(s.interval), Priority: ptr.To(priorityReverify)}, name)
+		s.queue.AddWithOpts(priorityqueue.AddOpts{After: jitter(s.interval), Priority: ptr.To(priorityReverify)}, k)
 	}
 	if changed {
 		s.notify(ctx, name)

@@ -16,7 +16,7 @@ import (
 // refusingProber fails every handshake.
 type refusingProber struct{}
 
-func (refusingProber) Probe(context.Context, string, mcpprobe.TLS) mcpprobe.Result {
+func (refusingProber) ProbeVia(context.Context, string, string, mcpprobe.TLS) mcpprobe.Result {
 	return mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Reason: "ConnectionRefused", Message: "connection refused"}
 }
 
@@ -30,7 +30,7 @@ func TestANewProcessGoesOnCountingRetries(t *testing.T) {
 	if got := s.Observe(name, target, 3); got.Result != nil || got.Failures != 0 {
 		t.Fatalf("before any handshake of this process: %+v, want no result and no failures of its own", got)
 	}
-	s.handshake(context.Background(), name)
+	s.handshake(context.Background(), key{server: name})
 	if got := s.Observe(name, target, 0); got.Failures != 4 || got.Result == nil {
 		t.Errorf("after one more failure: %d failures (result %v), want 4", got.Failures, got.Result)
 	}
@@ -84,4 +84,37 @@ func TestJitterStaysWithinTenPercent(t *testing.T) {
 	if len(seen) < 100 {
 		t.Errorf("only %d distinct delays in 1000: the spread does not spread", len(seen))
 	}
+}
+
+// TestPodsAreVerifiedApartFromTheirServer: a pod's handshake dials the pod, counts for that
+// pod only, and goes with ForgetPods.
+func TestPodsAreVerifiedApartFromTheirServer(t *testing.T) {
+	dialled := &recordingProber{}
+	s := New(dialled, Options{})
+	name := types.NamespacedName{Namespace: "ns", Name: "weather"}
+	target := Target{URL: "http://weather.ns.svc.cluster.local:8080/mcp", Dial: "10.0.0.7:8080"}
+	if got := s.ObservePod(name, "weather-1", target); got.Result != nil {
+		t.Fatalf("before any handshake: %+v", got)
+	}
+	s.handshake(context.Background(), key{server: name, pod: "weather-1"})
+	if dialled.dial != "10.0.0.7:8080" {
+		t.Errorf("dialled %q, want the pod", dialled.dial)
+	}
+	if got := s.ObservePod(name, "weather-1", target); got.Result == nil || got.Failures != 1 {
+		t.Errorf("after a handshake: %+v", got)
+	}
+	if got := s.Observe(name, Target{URL: target.URL}, 0); got.Result != nil {
+		t.Errorf("the Service's state took the pod's result: %+v", got)
+	}
+	s.ForgetPods(name, map[string]bool{"weather-2": true})
+	if got := s.ObservePod(name, "weather-1", target); got.Result != nil {
+		t.Errorf("a forgotten pod kept its result: %+v", got)
+	}
+}
+
+type recordingProber struct{ dial string }
+
+func (p *recordingProber) ProbeVia(_ context.Context, _, dial string, _ mcpprobe.TLS) mcpprobe.Result {
+	p.dial = dial
+	return mcpprobe.Result{Outcome: mcpprobe.OutcomeFailed, Reason: "ConnectionRefused", Message: "connection refused"}
 }

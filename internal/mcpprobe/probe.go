@@ -101,18 +101,27 @@ func (t TLS) clientConfig(profile TLSProfile) *tls.Config {
 // the Streamable HTTP transport and, when the server answers 404 or 405 to its POST, the older
 // HTTP+SSE transport.
 func (p *Prober) Probe(ctx context.Context, url string, t TLS) Result {
+	return p.ProbeVia(ctx, url, "", t)
+}
+
+// ProbeVia handshakes with the MCP endpoint at url as Probe does, but dials dial (a pod's
+// ip:port) instead of url's host: the request, its Host header and the TLS server name stay
+// url's, so one pod behind a Service is verified as clients will meet it. Where the Resolver
+// maps url's host (the operator runs outside the cluster), the mapped address stands in for
+// every pod and is dialled instead. An empty dial dials url's host.
+func (p *Prober) ProbeVia(ctx context.Context, url, dial string, t TLS) Result {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 
-	res, rec := p.attempt(ctx, url, t, "streamable-http", func(hc *http.Client) mcp.Transport {
+	res, rec := p.attempt(ctx, url, dial, t, "streamable-http", func(hc *http.Client) mcp.Transport {
 		return &mcp.StreamableClientTransport{
 			Endpoint: url, HTTPClient: hc, MaxRetries: -1, DisableStandaloneSSE: true,
 			MaxEventSize: int(p.cfg.MaxResponseBytes),
 		}
 	})
 	if res.Outcome == OutcomeFailed && wantsSSEFallback(rec.failure()) {
-		sse, _ := p.attempt(ctx, url, t, "sse", func(hc *http.Client) mcp.Transport {
+		sse, _ := p.attempt(ctx, url, dial, t, "sse", func(hc *http.Client) mcp.Transport {
 			return &mcp.SSEClientTransport{Endpoint: url, HTTPClient: hc, MaxEventSize: int(p.cfg.MaxResponseBytes)}
 		})
 		if sse.Outcome != OutcomeFailed {
@@ -135,12 +144,15 @@ func wantsSSEFallback(f *httpAnswer) bool {
 
 // attempt runs one handshake over one transport, with its own HTTP client so that what the
 // server answered can be told apart from what the go-sdk client made of it.
-func (p *Prober) attempt(ctx context.Context, url string, t TLS, transportName string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
+func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportName string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
 	var dialed atomic.Bool
 	dialer := &net.Dialer{Timeout: p.cfg.Timeout}
 	dial := p.cfg.Resolver.dialContext(dialer)
 	base := &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if via != "" && !p.cfg.Resolver.maps(addr) {
+				addr = via
+			}
 			conn, err := dial(ctx, network, addr)
 			if err == nil {
 				dialed.Store(true)

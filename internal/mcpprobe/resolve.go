@@ -102,6 +102,11 @@ func (r *Resolver) lookup(addr string) string {
 	return addr
 }
 
+// maps reports whether the Resolver has an entry for addr.
+func (r *Resolver) maps(addr string) bool {
+	return r.lookup(addr) != addr
+}
+
 // dialContext dials the mapped address for a known host:port, and the address itself otherwise.
 func (r *Resolver) dialContext(dialer *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {

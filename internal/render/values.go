@@ -41,6 +41,9 @@ func SpecValues(server *mcpv1beta1.MCPServer, configHash string) (map[string]any
 	if name := spec.Runtime.Security.ServiceAccountName; name != "" {
 		v["serviceAccountName"] = name
 	}
+	if r := spec.Rollout; r != nil && r.Verify != "" {
+		v["rollout"] = map[string]any{"verify": string(r.Verify)}
+	}
 	if spec.MCP.Stateless != nil {
 		v["stateless"] = *spec.MCP.Stateless
 	}
