@@ -55,8 +55,8 @@ func CacheOptions(watchNamespaces []string, operatorNamespace string, apis platf
 }
 
 // trimPod keeps what the operator reads of a pod (its identity, labels and status, to explain
-// why it is not available) and drops the rest before it is cached: the spec is most of a pod,
-// and one pod per MCPServer adds up.
+// why it is not available, and its IP, to verify it) and drops the rest before it is cached:
+// the spec is most of a pod, and one pod per MCPServer adds up.
 func trimPod(obj any) (any, error) {
 	pod, ok := obj.(*corev1.Pod)
 	if !ok {
@@ -69,7 +69,7 @@ func trimPod(obj any) (any, error) {
 			Labels: pod.Labels, OwnerReferences: pod.OwnerReferences, DeletionTimestamp: pod.DeletionTimestamp,
 		},
 		Status: corev1.PodStatus{
-			Phase: pod.Status.Phase, Conditions: pod.Status.Conditions,
+			Phase: pod.Status.Phase, Conditions: pod.Status.Conditions, PodIP: pod.Status.PodIP,
 			InitContainerStatuses: pod.Status.InitContainerStatuses, ContainerStatuses: pod.Status.ContainerStatuses,
 		},
 	}, nil

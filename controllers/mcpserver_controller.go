@@ -26,6 +26,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/rendermemo"
+	"github.com/mcp-operator/mcp-operator/internal/rollout"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
 
@@ -91,6 +92,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err := r.Get(ctx, req.NamespacedName, server); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.Handshakes.Forget(req.NamespacedName)
+			r.Handshakes.ForgetPods(req.NamespacedName, nil)
 			r.memo.Forget(req.NamespacedName)
 			r.statuses.forget(req.NamespacedName)
 			serverReady.DeleteLabelValues(req.Namespace, req.Name)
@@ -131,6 +133,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		inputs.Gateway = check.gateway.digest
 	}
 	replicas, current := r.memo.Current(ctx, r.Client, server, inputs, managed)
+	stored := r.statuses.stored(req.NamespacedName, server)
 	var objs []client.Object
 	if !current {
 		objs, err = r.render(server, check.configHash, admin, apis, gatewayTarget(server, check.gateway))
@@ -138,6 +141,12 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
 				"the operator could not render this server's objects; running objects are left as they are: %v", err)
 			return r.failed("render_error", err)
+		}
+		// A revision rolled back stays rolled back until the spec or its configuration changes.
+		if rollout.RolledBackCurrent(stored.Rollout, server.Generation, check.configHash) {
+			if err := r.holdVerifiedRevision(ctx, server, objs, stored.Rollout.VerifiedRevision); err != nil {
+				return r.failed("error", err)
+			}
 		}
 
 		// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
@@ -184,7 +193,17 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return r.failed("error", err)
 	}
 
-	// 6. Verify the MCP endpoint once pods are available: the handshake scheduler runs it and
+	// 6. Verify each pod before it takes traffic, where the Deployment carries the operator's
+	//    readiness gate, and decide the rollout: verified, held, or due to be rolled back.
+	var decision rollout.Decision
+	if obs.Workload.Found {
+		obs.Rollout, decision, err = r.verifyRollout(ctx, server, stored, obs.Workload, check.configHash, check.tls, obs.Address)
+		if err != nil {
+			return r.failed("error", err)
+		}
+	}
+
+	// 7. Verify the MCP endpoint once pods are available: the handshake scheduler runs it and
 	//    enqueues this MCPServer again when the result changes.
 	if obs.Workload.Found && obs.Workload.Current && obs.Workload.Available > 0 {
 		var failures int32
@@ -198,13 +217,42 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		r.Handshakes.Forget(req.NamespacedName)
 	}
 
-	// 7. Write status, only if it changed.
+	// 8. Write status, only if it changed; then roll back, once status remembers why.
 	result, err := r.finish(ctx, server, obs, "")
+	if err == nil && decision.RollBack {
+		err = r.rollBack(ctx, server, check.configHash, admin, apis, gatewayTarget(server, check.gateway), managed, decision)
+	}
 	if (wantsRoute(server) && !apis.Routes) || (wantsGateway(server) && !apis.HTTPRoutes) {
 		// Look for the API again later: it may yet appear (an upgrade, a CRD installed).
 		result.RequeueAfter = r.Platform.Recheck()
 	}
+	if d := decision.RecheckAfter; d > 0 && (result.RequeueAfter == 0 || d < result.RequeueAfter) {
+		result.RequeueAfter = d // the rollout's deadline
+	}
 	return result, err
+}
+
+// rollBack returns the server's Deployment to the last verified revision: it renders the
+// objects again with that revision's pod template and applies them.
+func (r *MCPServerReconciler) rollBack(ctx context.Context, server *mcpv1beta1.MCPServer, configHash string, admin render.AdminValues,
+	apis platform.APIs, gateway *render.Gateway, managed []client.Object, d rollout.Decision) error {
+	r.memo.Forget(client.ObjectKeyFromObject(server))
+	objs, err := r.render(server, configHash, admin, apis, gateway)
+	if err != nil {
+		return err
+	}
+	if err := r.holdVerifiedRevision(ctx, server, objs, d.Status.VerifiedRevision); err != nil {
+		return err
+	}
+	if _, _, err := r.applyObjects(ctx, server, objs, managed); err != nil {
+		return fmt.Errorf("rolling back to revision %s: %w", d.Status.VerifiedRevision, err)
+	}
+	rollbacks.Inc()
+	rb := d.Status.RolledBack
+	r.Events.Eventf(server, nil, corev1.EventTypeWarning, mcpv1beta1.ReasonRolledBack, "RollBack",
+		"revision %s was not verified within its deadline (%s: %s); the Deployment runs the verified revision %s again",
+		rb.Revision, rb.Reason, rb.Message, d.Status.VerifiedRevision)
+	return nil
 }
 
 // validate checks the MCPServer's name, its network spec and the ConfigMaps and Secrets it

@@ -38,6 +38,10 @@ var (
 		Name: "mcp_operator_mcpserver_ready",
 		Help: "1 while an MCPServer's Ready condition is True, 0 otherwise; the series goes with the MCPServer.",
 	}, []string{"namespace", "name"})
+	rollbacks = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "mcp_operator_rollbacks_total",
+		Help: "Revisions rolled back because their pods were not verified within the deadline.",
+	})
 	adminValuesErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "mcp_operator_admin_values_errors_total",
 		Help: "Times the admin values ConfigMap was found invalid.",
@@ -46,5 +50,5 @@ var (
 
 func init() {
 	metrics.Registry.MustRegister(reconcileOutcomes, renderDuration, objectWrites,
-		adminValuesValid, adminValuesErrors, serverReady)
+		adminValuesValid, adminValuesErrors, serverReady, rollbacks)
 }

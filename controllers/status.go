@@ -105,6 +105,7 @@ func (r *MCPServerReconciler) emitEvents(server *mcpv1beta1.MCPServer, prev, nex
 		r.Events.Eventf(server, nil, corev1.EventTypeNormal, "ToolsChanged", "Verify",
 			"the server's tools changed without a spec change: %d tools now (%d before)", next.Tools.Count, prev.Tools.Count)
 	}
+	r.emitRolloutEvents(server, prev, next)
 	if prev.ObservedGeneration != next.ObservedGeneration {
 		if _, reserved := render.SplitReservedAnnotations(server.Spec.ExtraAnnotations); len(reserved) > 0 {
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "ReservedAnnotationsIgnored", "Render",
@@ -138,4 +139,30 @@ func readyChange(prev, next mcpv1beta1.MCPServerStatus) (metav1.Condition, bool)
 	}
 	p := mcpv1alpha1.ReadyFrom(prev.Conditions)
 	return *n, p == nil || p.Status != n.Status || p.Reason != n.Reason
+}
+
+// emitRolloutEvents reports a rollout that is held, failing or cannot be rolled back (the
+// rollback itself is reported where it is made), a rollout verified after one that was not, and
+// the tool changes of a new revision.
+func (r *MCPServerReconciler) emitRolloutEvents(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
+	if c, changed := conditionChange(prev, next, mcpv1beta1.ConditionRolloutVerified, false); changed {
+		switch c.Reason {
+		case mcpv1beta1.ReasonRolloutHeld, mcpv1beta1.ReasonRolloutFailing, mcpv1beta1.ReasonRollbackUnavailable:
+			r.Events.Eventf(server, nil, corev1.EventTypeWarning, c.Reason, "Verify", "%s", c.Message)
+		case mcpv1beta1.ReasonRolloutVerified:
+			if meta.FindStatusCondition(prev.Conditions, mcpv1beta1.ConditionRolloutVerified) != nil {
+				r.Events.Eventf(server, nil, corev1.EventTypeNormal, "RolloutVerified", "Verify", "%s", c.Message)
+			}
+		}
+	}
+	if next.Rollout == nil || next.Rollout.ToolChanges == nil {
+		return
+	}
+	if prev.Rollout != nil && equality.Semantic.DeepEqual(prev.Rollout.ToolChanges, next.Rollout.ToolChanges) {
+		return
+	}
+	tc := next.Rollout.ToolChanges
+	r.Events.Eventf(server, nil, corev1.EventTypeNormal, "RevisionToolsChanged", "Verify",
+		"revision %s changes the tools: added [%s], removed [%s], definitions changed: %v",
+		next.Rollout.Revision, strings.Join(tc.Added, ", "), strings.Join(tc.Removed, ", "), tc.DigestChanged)
 }

@@ -92,6 +92,9 @@ type Decision struct {
 	Condition metav1.Condition
 	// RollBack: return the Deployment to Status.VerifiedRevision now.
 	RollBack bool
+	// RecheckAfter is when to decide again although nothing changed (the deadline), 0 for
+	// never.
+	RecheckAfter time.Duration
 }
 
 // RolledBackCurrent reports whether stored records a rollback of what generation and configHash
@@ -176,15 +179,26 @@ func Decide(in Input) Decision {
 		d.Condition = condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolledBack,
 			fmt.Sprintf("revision %s was rolled back to the verified revision %s: %s; it is not tried again until the spec or a referenced ConfigMap or Secret changes",
 				in.Newest, next.VerifiedRevision, message))
-	case finding != nil && finding.Reason == GateReasonToolsRemoved:
-		d.Condition = condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolloutHeld, rollingBackAt(finding.Message, next, in))
-	case finding != nil:
-		d.Condition = condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolloutFailing, rollingBackAt(finding.Message, next, in))
 	default:
-		d.Condition = condition(metav1.ConditionUnknown, mcpv1beta1.ReasonRolloutVerifying,
-			fmt.Sprintf("%d of %d pods of revision %s verified", verified, newest, in.Newest))
+		d.Condition = pending(in, next, finding, verified, newest)
+	}
+	if !d.RollBack && next.RolledBack == nil && next.VerifiedRevision != "" && in.Newest != next.VerifiedRevision {
+		d.RecheckAfter = max(since.Add(in.Deadline).Sub(in.Now), time.Second)
 	}
 	return d
+}
+
+// pending is the condition of a rollout before its deadline.
+func pending(in Input, next *mcpv1beta1.MCPServerRollout, finding *Gate, verified, newest int) metav1.Condition {
+	switch {
+	case finding != nil && finding.Reason == GateReasonToolsRemoved:
+		return condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolloutHeld, rollingBackAt(finding.Message, next, in))
+	case finding != nil:
+		return condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolloutFailing, rollingBackAt(finding.Message, next, in))
+	default:
+		return condition(metav1.ConditionUnknown, mcpv1beta1.ReasonRolloutVerifying,
+			fmt.Sprintf("%d of %d pods of revision %s verified", verified, newest, in.Newest))
+	}
 }
 
 // gateFor decides one pod's gate. A pod nobody has probed in this process keeps what the

@@ -236,3 +236,15 @@ func TestNoNewestRevisionYet(t *testing.T) {
 		t.Fatalf("%+v", d)
 	}
 }
+
+func TestDecisionAsksToBeMadeAgainAtTheDeadline(t *testing.T) {
+	d := rollout.Decide(base())
+	if d.RecheckAfter != 4*time.Minute {
+		t.Fatalf("recheck after %s, want the 4 minutes left", d.RecheckAfter)
+	}
+	in := base()
+	in.Stored.VerifiedRevision = "new"
+	if d := rollout.Decide(in); d.RecheckAfter != 0 {
+		t.Fatalf("nothing to roll back, yet a recheck after %s", d.RecheckAfter)
+	}
+}

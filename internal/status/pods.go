@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/mcp-operator/mcp-operator/internal/rollout"
 )
 
 // waitingReasons are container waiting states that mean "this will not start by itself soon",
@@ -66,6 +68,11 @@ func podProblems(pod *corev1.Pod) []string {
 	for _, c := range pod.Status.Conditions {
 		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
 			problems = append(problems, "pods cannot be scheduled: "+oneLine(c.Message))
+		}
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == rollout.GateCondition && c.Status == corev1.ConditionFalse && c.Message != "" {
+			problems = append(problems, "a pod is not verified: "+oneLine(c.Message))
 		}
 	}
 	statuses := append(append([]corev1.ContainerStatus(nil), pod.Status.InitContainerStatuses...), pod.Status.ContainerStatuses...)

@@ -59,6 +59,8 @@ type Observation struct {
 	Exposure  Exposure
 	Network   Network
 	Gateway   Gateway
+	// Rollout is the rollout decision, nil when the reconcile did not get that far.
+	Rollout *Rollout
 }
 
 // Compute returns the new status. Conditions keep their lastTransitionTime unless their status
@@ -102,6 +104,7 @@ func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Tim
 		next.Address = nil // neither address is published
 	}
 	networkRestricted(&next, obs.Network, obs.Generation, now)
+	rolloutStatus(&next, obs.Rollout, obs.Generation, now)
 	next.Phase = PhaseOf(next.Conditions)
 	return next
 }
