@@ -106,9 +106,9 @@ func (p *Prober) Probe(ctx context.Context, url string, t TLS) Result {
 
 // ProbeVia handshakes with the MCP endpoint at url as Probe does, but dials dial (a pod's
 // ip:port) instead of url's host: the request, its Host header and the TLS server name stay
-// url's, so one pod behind a Service is verified as clients will meet it. Where the Resolver
-// maps url's host (the operator runs outside the cluster), the mapped address stands in for
-// every pod and is dialled instead. An empty dial dials url's host.
+// url's, so one pod behind a Service is verified as clients will meet it. Outside the cluster
+// the Resolver applies: an entry for the pod's address maps it, and otherwise an entry for
+// url's host stands in for every pod. An empty dial dials url's host.
 func (p *Prober) ProbeVia(ctx context.Context, url, dial string, t TLS) Result {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
@@ -150,7 +150,7 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 	dial := p.cfg.Resolver.dialContext(dialer)
 	base := &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if via != "" && !p.cfg.Resolver.maps(addr) {
+			if via != "" && (p.cfg.Resolver.maps(via) || !p.cfg.Resolver.maps(addr)) {
 				addr = via
 			}
 			conn, err := dial(ctx, network, addr)

@@ -37,6 +37,13 @@ func TestProbeViaDialsThePodAndKeepsTheServiceURL(t *testing.T) {
 	}
 	res = mcpprobe.New(mcpprobe.Config{Resolver: resolver}).ProbeVia(context.Background(), "http://weather.team.svc.cluster.local:8080"+o.Path, "10.0.0.1:8080", mcpprobe.TLS{})
 	if res.Outcome != mcpprobe.OutcomeReady || res.Server.Name != "other" {
-		t.Fatalf("with a resolver entry: %s %q (%s)", res.Outcome, res.Server.Name, res.Message)
+		t.Fatalf("with a resolver entry for the Service: %s %q (%s)", res.Outcome, res.Server.Name, res.Message)
+	}
+	if err := resolver.Set("10.0.0.1:8080:" + u.Host); err != nil {
+		t.Fatal(err)
+	}
+	res = mcpprobe.New(mcpprobe.Config{Resolver: resolver}).ProbeVia(context.Background(), "http://weather.team.svc.cluster.local:8080"+u.Path, "10.0.0.1:8080", mcpprobe.TLS{})
+	if res.Outcome != mcpprobe.OutcomeReady || res.Server.Name != "pod" {
+		t.Fatalf("with a resolver entry for the pod: %s %q (%s)", res.Outcome, res.Server.Name, res.Message)
 	}
 }

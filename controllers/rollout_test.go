@@ -1,0 +1,251 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package controllers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/rollout"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
+	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
+)
+
+// The envtest API server has no Deployment controller and no kubelet: these tests play both,
+// making the ReplicaSets and pods of each revision, and point each pod's IP at a server on
+// loopback through the resolver, as --resolve does outside a cluster.
+
+// revisionOf makes what the Deployment controller makes for the Deployment's current template:
+// a ReplicaSet of revision n with hash, and one running pod at ip whose containers are ready.
+func revisionOf(t *testing.T, d *appsv1.Deployment, n int, hash, ip string) *corev1.Pod {
+	t.Helper()
+	ctx := context.Background()
+	labels := map[string]string{rollout.RevisionLabel: hash}
+	for k, v := range d.Spec.Selector.MatchLabels {
+		labels[k] = v
+	}
+	tmpl := d.Spec.Template.DeepCopy()
+	tmpl.Labels[rollout.RevisionLabel] = hash
+	owner := metav1.NewControllerRef(d, appsv1.SchemeGroupVersion.WithKind("Deployment"))
+	rs := &appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: d.Namespace, Name: d.Name + "-" + hash, Labels: labels,
+			Annotations: map[string]string{revisionAnnotation: fmt.Sprint(n)}, OwnerReferences: []metav1.OwnerReference{*owner}},
+		Spec: appsv1.ReplicaSetSpec{Replicas: ptr.To[int32](1), Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: *tmpl},
+	}
+	if err := k8s.Create(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	patch := client.MergeFrom(d.DeepCopy())
+	if d.Annotations == nil {
+		d.Annotations = map[string]string{}
+	}
+	d.Annotations[revisionAnnotation] = fmt.Sprint(n)
+	if err := k8s.Patch(ctx, d, patch); err != nil {
+		t.Fatal(err)
+	}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: d.Namespace, Name: rs.Name + "-x", Labels: labels},
+		Spec: *tmpl.Spec.DeepCopy()}
+	if err := k8s.Create(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	pod.Status = corev1.PodStatus{Phase: corev1.PodRunning, PodIP: ip, Conditions: []corev1.PodCondition{
+		{Type: corev1.ContainersReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}}
+	if err := k8s.Status().Update(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	return pod
+}
+
+// rollingStatus reports the Deployment mid-rollout: the new pod is not available.
+func rollingStatus(t *testing.T, d *appsv1.Deployment) {
+	t.Helper()
+	check.Eventually(t, timeout, "Deployment status mid-rollout", func() (bool, string) {
+		cur := &appsv1.Deployment{}
+		if err := k8s.Get(context.Background(), key2(d), cur); err != nil {
+			return false, err.Error()
+		}
+		cur.Status = appsv1.DeploymentStatus{ObservedGeneration: cur.Generation, Replicas: 2, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1,
+			Conditions: []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable",
+				LastUpdateTime: metav1.Now(), LastTransitionTime: metav1.Now()}}}
+		err := k8s.Status().Update(context.Background(), cur)
+		return err == nil, fmt.Sprint(err)
+	})
+}
+
+// waitForGate waits until the pod's verification gate has the status.
+func waitForGate(t *testing.T, pod *corev1.Pod, want corev1.ConditionStatus) corev1.PodCondition {
+	t.Helper()
+	var got corev1.PodCondition
+	check.Eventually(t, timeout, fmt.Sprintf("pod %s gate %s", pod.Name, want), func() (bool, string) {
+		p := &corev1.Pod{}
+		if err := k8s.Get(context.Background(), key2(pod), p); err != nil {
+			return false, err.Error()
+		}
+		for _, c := range p.Status.Conditions {
+			if c.Type == rollout.GateCondition {
+				got = c
+				return c.Status == want, fmt.Sprintf("%s %s: %s", c.Status, c.Reason, c.Message)
+			}
+		}
+		return false, "no gate condition"
+	})
+	return got
+}
+
+const revisionAnnotation = "deployment.kubernetes.io/revision"
+
+// gated reports whether the Deployment's pods carry the verification gate.
+func gated(d *appsv1.Deployment) bool {
+	for _, g := range d.Spec.Template.Spec.ReadinessGates {
+		if g.ConditionType == rollout.GateCondition {
+			return true
+		}
+	}
+	return false
+}
+
+func routePod(t *testing.T, ip, addr string) {
+	t.Helper()
+	if err := resolver.Set(fmt.Sprintf("%s:8080:%s", ip, addr)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBadRevisionIsRolledBack: the first revision's pod is gated in after its handshake and
+// recorded as verified; a new revision whose pod does not speak MCP stays out of the Service,
+// and at its deadline the Deployment returns to the verified pod template, with the condition,
+// the record and a Warning event, while the server stays Ready.
+func TestBadRevisionIsRolledBack(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "rolling", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Rollout = &mcpv1beta1.RolloutConfig{DeadlineSeconds: ptr.To[int32](10)}
+	})
+	good := startMCPServerFor(t, s, mcptest.ServerOptions{Tools: []string{"forecast"}})
+	d := waitForDeployment(t, key(s))
+	if !gated(d) {
+		t.Fatal("the Deployment's pods carry no verification gate")
+	}
+	first := revisionOf(t, d, 1, "r1", "10.0.0.1")
+	routePod(t, "10.0.0.1", good.Addr)
+	if c := waitForGate(t, first, corev1.ConditionTrue); c.Reason != rollout.GateReasonVerified {
+		t.Errorf("gate %+v", c)
+	}
+	makeAvailable(t, key(s))
+	verified := waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified)
+	if r := verified.Status.Rollout; r == nil || r.VerifiedRevision != "r1" {
+		t.Fatalf("status.rollout %+v", r)
+	}
+
+	notMCP := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello")) }))
+	t.Cleanup(notMCP.Close)
+	u, _ := url.Parse(notMCP.URL)
+	routePod(t, "10.0.0.2", u.Host)
+	cur := getServer(t, key(s))
+	cur.Spec.Source.ContainerImage.Ref = "quay.io/example/mcp-server:2.0.0-broken"
+	if err := k8s.Update(context.Background(), cur); err != nil {
+		t.Fatal(err)
+	}
+	var d2 *appsv1.Deployment
+	check.Eventually(t, timeout, "the new image rendered", func() (bool, string) {
+		d2 = waitForDeployment(t, key(s))
+		img := d2.Spec.Template.Spec.Containers[0].Image
+		return img == "quay.io/example/mcp-server:2.0.0-broken", img
+	})
+	second := revisionOf(t, d2, 2, "r2", "10.0.0.2")
+	rollingStatus(t, d2)
+	if c := waitForGate(t, second, corev1.ConditionFalse); c.Reason == "" {
+		t.Errorf("gate without a reason: %+v", c)
+	}
+	waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionFalse, mcpv1beta1.ReasonRolloutFailing)
+
+	back := waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionFalse, mcpv1beta1.ReasonRolledBack)
+	if rb := back.Status.Rollout.RolledBack; rb == nil || rb.Revision != "r2" || rb.Generation != back.Generation {
+		t.Fatalf("rolledBack %+v", rb)
+	}
+	if c := condition(t, back, mcpv1beta1.ConditionAvailable); c.Status != metav1.ConditionTrue {
+		t.Errorf("Available %s/%s during the rollback, want True: the old pod served throughout", c.Status, c.Reason)
+	}
+	check.Eventually(t, timeout, "the Deployment back on the verified template", func() (bool, string) {
+		d3 := waitForDeployment(t, key(s))
+		img := d3.Spec.Template.Spec.Containers[0].Image
+		_, hashed := d3.Spec.Template.Labels[rollout.RevisionLabel]
+		return img == "quay.io/example/mcp-server:1.0.0" && !hashed, fmt.Sprintf("%s (hash label %v)", img, hashed)
+	})
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonRolledBack, "runs the verified revision r1 again")
+}
+
+// TestRevisionDroppingAToolIsHeld: a new revision's pod that answers without a tool the
+// verified revision serves is not gated in, and the status says which tool.
+func TestRevisionDroppingAToolIsHeld(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "held", nil)
+	full := startMCPServerFor(t, s, mcptest.ServerOptions{Tools: []string{"forecast", "alerts"}})
+	d := waitForDeployment(t, key(s))
+	first := revisionOf(t, d, 1, "h1", "10.0.1.1")
+	routePod(t, "10.0.1.1", full.Addr)
+	waitForGate(t, first, corev1.ConditionTrue)
+	makeAvailable(t, key(s))
+	waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified)
+	check.Eventually(t, timeout, "the served tools in status", func() (bool, string) {
+		tools := getServer(t, key(s)).Status.Tools
+		return tools != nil && tools.Count == 2, fmt.Sprint(tools)
+	})
+
+	fewer, err := mcptest.Start(mcptest.ServerOptions{Path: "/mcp", Tools: []string{"forecast", "radar"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fewer.Stop)
+	routePod(t, "10.0.1.2", fewer.Addr)
+	cur := getServer(t, key(s))
+	cur.Spec.Source.ContainerImage.Ref = "quay.io/example/mcp-server:2.0.0"
+	if err := k8s.Update(context.Background(), cur); err != nil {
+		t.Fatal(err)
+	}
+	var d2 *appsv1.Deployment
+	check.Eventually(t, timeout, "the new image rendered", func() (bool, string) {
+		d2 = waitForDeployment(t, key(s))
+		return d2.Spec.Template.Spec.Containers[0].Image == "quay.io/example/mcp-server:2.0.0", ""
+	})
+	second := revisionOf(t, d2, 2, "h2", "10.0.1.2")
+	rollingStatus(t, d2)
+	if c := waitForGate(t, second, corev1.ConditionFalse); c.Reason != rollout.GateReasonToolsRemoved {
+		t.Errorf("gate %+v, want ToolsRemoved", c)
+	}
+	held := waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionFalse, mcpv1beta1.ReasonRolloutHeld)
+	tc := held.Status.Rollout.ToolChanges
+	if tc == nil || fmt.Sprint(tc.Removed) != "[alerts]" || fmt.Sprint(tc.Added) != "[radar]" {
+		t.Errorf("toolChanges %+v", tc)
+	}
+	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonRolloutHeld, "alerts")
+	waitForEvent(t, ns, s.Name, corev1.EventTypeNormal, "RevisionToolsChanged", "removed [alerts]")
+}
+
+// TestVerificationOff: spec.rollout.verify None renders no gate and no rollout status.
+func TestVerificationOff(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "plain", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Rollout = &mcpv1beta1.RolloutConfig{Verify: mcpv1beta1.RolloutVerifyNone}
+	})
+	startMCPServerFor(t, s, mcptest.ServerOptions{})
+	if d := waitForDeployment(t, key(s)); gated(d) {
+		t.Fatal("a gate with verification off")
+	}
+	makeAvailable(t, key(s))
+	got := waitForCondition(t, key(s), mcpv1beta1.ConditionVerified, metav1.ConditionTrue, mcpv1beta1.ReasonVerified)
+	if got.Status.Rollout != nil || check.Condition(got.Status.Conditions, mcpv1beta1.ConditionRolloutVerified) != nil {
+		t.Errorf("rollout status with verification off: %+v", got.Status.Rollout)
+	}
+}
