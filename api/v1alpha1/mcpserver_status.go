@@ -72,7 +72,7 @@ const (
 )
 
 // ConditionRolloutVerified reports the rollout of the newest revision under per-pod
-// verification (spec.rollout); absent when verification is off. Ours.
+// verification (spec.rollout); absent when verification is off.
 const ConditionRolloutVerified = "RolloutVerified"
 
 // Reasons of the RolloutVerified condition.
@@ -153,7 +153,7 @@ type MCPServerStatus struct {
 
 	// Rollout is what the operator remembers of rollouts under per-pod verification: the last
 	// verified revision, the newest revision and since when it rolls out, its tool changes, and
-	// the revision it rolled back. Ours.
+	// the revision it rolled back.
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Rollout"
 	Rollout *MCPServerRollout `json:"rollout,omitempty"`

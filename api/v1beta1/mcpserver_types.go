@@ -70,7 +70,7 @@ type MCPServerSpec struct {
 
 	// Rollout says how a new revision of the server is rolled out: each pod verified with an MCP
 	// handshake (its tools included) before it takes traffic, and a revision that is not verified
-	// in time rolled back. Ours: the SIG Apps operator has no such field.
+	// in time rolled back. An addition of this operator.
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Rollout"
 	Rollout *RolloutConfig `json:"rollout,omitempty"`

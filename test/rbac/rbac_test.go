@@ -34,6 +34,8 @@ var allowed = map[string]struct {
 	"route.openshift.io/routes/custom-host": {[]string{"create"}, "a Route with spec.host"},
 	"gateway.networking.k8s.io/gateways":    {[]string{"get"}, "spec.gateway: the Gateway's listeners and addresses make the public URL"},
 	"/pods":                                 {[]string{"get", "list", "watch"}, "to explain why pods are not available (cached: labelled MCP server pods only, spec dropped)"},
+	"/pods/status":                          {[]string{"patch"}, "verified rollouts: it sets its readiness gate mcp.x-k8s.io/verified on MCP server pods (a strategic merge patch of that one condition)"},
+	"apps/replicasets":                      {[]string{"get", "list"}, "verified rollouts: the newest revision's pod-template-hash, and the verified revision's pod template to roll back to (read during rollouts only, not cached)"},
 	"admissionregistration.k8s.io/validatingadmissionpolicies": {[]string{"create", "get", "patch"},
 		"--install-image-policy (OLM): it installs the MCPServer image policy itself; get and patch by name only"},
 	"admissionregistration.k8s.io/validatingadmissionpolicybindings": {[]string{"create", "get", "patch"},
