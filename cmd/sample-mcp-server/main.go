@@ -34,6 +34,8 @@ func main() {
 	flag.String("config", "", "Accepted and ignored, so that manifests written for servers that take a config file run unchanged.")
 	scratch := flag.String("scratch-dir", "", "A folder the server writes a file into at start, and exits when it cannot, "+
 		"as servers that cache on disk do (under a read-only root filesystem, such a folder needs an EmptyDir mounted).")
+	without := flag.String("without-tool", "", "A tool not to offer (echo, add or current_time): a new version that drops a tool, for verified rollouts.")
+	notMCP := flag.Bool("not-mcp", false, "Answer every request on the path with plain text: a port that is open but does not speak MCP.")
 	flag.Parse()
 	if *scratch != "" {
 		if err := os.WriteFile(filepath.Join(*scratch, "sample-mcp-server.cache"), []byte("ok\n"), 0o600); err != nil {
@@ -42,8 +44,11 @@ func main() {
 		}
 	}
 
-	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newServer(*name, *version) },
+	var handler http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newServer(*name, *version, *without) },
 		&mcp.StreamableHTTPOptions{DisableLocalhostProtection: *allowAnyHost})
+	if *notMCP {
+		handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello, I do not speak MCP\n")) })
+	}
 	mux := http.NewServeMux()
 	mux.Handle(*path, handler)
 	srv := &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
@@ -80,27 +85,33 @@ type timeOutput struct {
 	Now string `json:"now" jsonschema:"the current time, RFC 3339, UTC"`
 }
 
-// newServer builds the MCP server with its tools.
-func newServer(name, version string) *mcp.Server {
+// newServer builds the MCP server with its tools, except the one named without.
+func newServer(name, version, without string) *mcp.Server {
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: version}, &mcp.ServerOptions{
 		Instructions: "A sample server: echo text, add two numbers, or ask for the current time.",
 	})
 	// GREETING, when set, prefixes what echo answers: a small example of configuration by environment.
 	greeting := os.Getenv("GREETING")
-	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "Echoes the text it is given."},
-		func(_ context.Context, _ *mcp.CallToolRequest, in echoInput) (*mcp.CallToolResult, echoInput, error) {
-			out := echoInput{Text: greeting + in.Text}
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: out.Text}}}, out, nil
-		})
-	mcp.AddTool(s, &mcp.Tool{Name: "add", Description: "Adds two numbers."},
-		func(_ context.Context, _ *mcp.CallToolRequest, in addInput) (*mcp.CallToolResult, addOutput, error) {
-			sum := in.A + in.B
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: fmt.Sprint(sum)}}}, addOutput{Sum: sum}, nil
-		})
-	mcp.AddTool(s, &mcp.Tool{Name: "current_time", Description: "Returns the current time in UTC."},
-		func(_ context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, timeOutput, error) {
-			now := time.Now().UTC().Format(time.RFC3339)
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: now}}}, timeOutput{Now: now}, nil
-		})
+	if without != "echo" {
+		mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "Echoes the text it is given."},
+			func(_ context.Context, _ *mcp.CallToolRequest, in echoInput) (*mcp.CallToolResult, echoInput, error) {
+				out := echoInput{Text: greeting + in.Text}
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: out.Text}}}, out, nil
+			})
+	}
+	if without != "add" {
+		mcp.AddTool(s, &mcp.Tool{Name: "add", Description: "Adds two numbers."},
+			func(_ context.Context, _ *mcp.CallToolRequest, in addInput) (*mcp.CallToolResult, addOutput, error) {
+				sum := in.A + in.B
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: fmt.Sprint(sum)}}}, addOutput{Sum: sum}, nil
+			})
+	}
+	if without != "current_time" {
+		mcp.AddTool(s, &mcp.Tool{Name: "current_time", Description: "Returns the current time in UTC."},
+			func(_ context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, timeOutput, error) {
+				now := time.Now().UTC().Format(time.RFC3339)
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: now}}}, timeOutput{Now: now}, nil
+			})
+	}
 	return s
 }

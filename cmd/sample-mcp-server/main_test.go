@@ -17,7 +17,7 @@ func TestEchoPrefixesGreeting(t *testing.T) {
 		t.Setenv("GREETING", greeting)
 		ctx := context.Background()
 		serverTransport, clientTransport := mcp.NewInMemoryTransports()
-		server, err := newServer("sample", "test").Connect(ctx, serverTransport, nil)
+		server, err := newServer("sample", "test", "").Connect(ctx, serverTransport, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

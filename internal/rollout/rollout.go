@@ -164,7 +164,7 @@ func Decide(in Input) Decision {
 		d.Condition = condition(metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified, "no pod to verify (scaled to zero)")
 	case next.VerifiedRevision != "" && in.Newest != next.VerifiedRevision && in.Now.Sub(since) >= in.Deadline:
 		reason, message := "NotVerified", fmt.Sprintf("no handshake verified its pods within %s", in.Deadline)
-		if finding != nil {
+		if finding != nil && finding.Reason != "" {
 			reason, message = finding.Reason, finding.Message
 		}
 		if !in.CanRollBack {
@@ -207,6 +207,9 @@ func pending(in Input, next *mcpv1beta1.MCPServerRollout, finding *Gate, verifie
 func gateFor(p Pod, in Input, verifiedRevision string) Gate {
 	g := Gate{Pod: p.Name, Status: p.Gate}
 	if p.Probe == nil {
+		if p.Gate == corev1.ConditionFalse {
+			g.Message = "the pod is not verified yet"
+		}
 		return g
 	}
 	if p.Probe.Outcome == mcpprobe.OutcomeFailed {
