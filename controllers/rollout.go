@@ -61,7 +61,7 @@ func (r *MCPServerReconciler) verifyRollout(ctx context.Context, server *mcpv1be
 		AllowToolRemoval: server.Spec.Rollout != nil && server.Spec.Rollout.AllowToolRemoval,
 	}
 	in.Pods = r.observePods(name, pods.Items, url, server.Spec.Config.Port, tls)
-	newest, err := r.newestRevision(ctx, dep, in.Pods, w)
+	newest, err := r.newestRevision(ctx, dep, in.Pods, w.RolledOut || stored.Rollout == nil || stored.Rollout.VerifiedRevision == "")
 	if err != nil {
 		return nil, rollout.Decision{}, err
 	}
@@ -137,11 +137,12 @@ func podCondition(p *corev1.Pod, t corev1.PodConditionType) corev1.ConditionStat
 	return ""
 }
 
-// newestRevision is the pod-template-hash of the Deployment's newest revision. While the
-// Deployment is rolled out and its pods share one revision, that is it, with no request; in a
+// newestRevision is the pod-template-hash of the Deployment's newest revision. Where the pods
+// share one revision and that is known to be it (podsTell: the Deployment is rolled out, or no
+// revision was verified yet, so nothing could be rolled back anyway), it costs no request; in a
 // rollout it is the ReplicaSet whose revision number is the Deployment's.
-func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.Deployment, pods []rollout.Pod, w status.Workload) (string, error) {
-	if w.RolledOut && len(pods) > 0 {
+func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.Deployment, pods []rollout.Pod, podsTell bool) (string, error) {
+	if podsTell && len(pods) > 0 {
 		same := true
 		for _, p := range pods {
 			same = same && p.Revision == pods[0].Revision

@@ -16,6 +16,7 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -39,9 +40,18 @@ func TestConfigMapEditRollsTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		// The next test meets the example as shipped.
+		// The next test meets the example as shipped. Going back drops the helm tools, which a
+		// verified rollout holds unless tool removal is allowed: allowed for the way back, then
+		// the field is removed again (no new revision: it renders nothing into the pods).
+		allowToolRemoval(t, true)
 		kubectl(t, "apply", "--server-side", "--force-conflicts", "-f", "config/samples/openshift-mcp-server.yaml")
 		waitTools(t, func(names []string) bool { return !slices.Contains(names, "helm_list") })
+		check.Eventually(t, 2*time.Minute, "one pod of the example", func() (bool, string) {
+			n := len(serverPods(t, exampleNamespace, exampleName))
+			return n == 1, fmt.Sprint(n, " pods")
+		})
+		allowToolRemoval(t, false)
+		waitReady(t, exampleNamespace, exampleName, metav1.ConditionTrue, "", time.Minute)
 	})
 	patch := client.MergeFrom(cm.DeepCopy())
 	cm.Data["config.toml"] = `log_level = 5
@@ -62,6 +72,19 @@ toolsets = ["core", "config", "helm"]
 		}
 		return len(pods) == 1, ""
 	})
+}
+
+// allowToolRemoval sets or removes the example's spec.rollout.allowToolRemoval.
+func allowToolRemoval(t *testing.T, allow bool) {
+	t.Helper()
+	patch := []byte(`{"spec":{"rollout":null}}`)
+	if allow {
+		patch = []byte(`{"spec":{"rollout":{"allowToolRemoval":true}}}`)
+	}
+	s := &mcpv1beta1.MCPServer{ObjectMeta: metav1.ObjectMeta{Namespace: exampleNamespace, Name: exampleName}}
+	if err := bed.Cluster.Client.Patch(context.Background(), s, client.RawPatch(types.MergePatchType, patch)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // waitTools waits until the example's tool inventory in status satisfies ok.
