@@ -104,6 +104,23 @@ func waitForGate(t *testing.T, pod *corev1.Pod, want corev1.ConditionStatus) cor
 	return got
 }
 
+// newImage gives the server another image and returns its Deployment once rendered with it.
+func newImage(t *testing.T, s *mcpv1beta1.MCPServer, ref string) *appsv1.Deployment {
+	t.Helper()
+	cur := getServer(t, key(s))
+	cur.Spec.Source.ContainerImage.Ref = ref
+	if err := k8s.Update(context.Background(), cur); err != nil {
+		t.Fatal(err)
+	}
+	var d *appsv1.Deployment
+	check.Eventually(t, timeout, "the new image rendered", func() (bool, string) {
+		d = waitForDeployment(t, key(s))
+		img := d.Spec.Template.Spec.Containers[0].Image
+		return img == ref, img
+	})
+	return d
+}
+
 const revisionAnnotation = "deployment.kubernetes.io/revision"
 
 // gated reports whether the Deployment's pods carry the verification gate.
@@ -152,17 +169,7 @@ func TestBadRevisionIsRolledBack(t *testing.T) {
 	t.Cleanup(notMCP.Close)
 	u, _ := url.Parse(notMCP.URL)
 	routePod(t, "10.0.0.2", u.Host)
-	cur := getServer(t, key(s))
-	cur.Spec.Source.ContainerImage.Ref = "quay.io/example/mcp-server:2.0.0-broken"
-	if err := k8s.Update(context.Background(), cur); err != nil {
-		t.Fatal(err)
-	}
-	var d2 *appsv1.Deployment
-	check.Eventually(t, timeout, "the new image rendered", func() (bool, string) {
-		d2 = waitForDeployment(t, key(s))
-		img := d2.Spec.Template.Spec.Containers[0].Image
-		return img == "quay.io/example/mcp-server:2.0.0-broken", img
-	})
+	d2 := newImage(t, s, "quay.io/example/mcp-server:2.0.0-broken")
 	second := revisionOf(t, d2, 2, "r2", "10.0.0.2")
 	rollingStatus(t, d2)
 	if c := waitForGate(t, second, corev1.ConditionFalse); c.Reason == "" {
@@ -209,16 +216,7 @@ func TestRevisionDroppingAToolIsHeld(t *testing.T) {
 	}
 	t.Cleanup(fewer.Stop)
 	routePod(t, "10.0.1.2", fewer.Addr)
-	cur := getServer(t, key(s))
-	cur.Spec.Source.ContainerImage.Ref = "quay.io/example/mcp-server:2.0.0"
-	if err := k8s.Update(context.Background(), cur); err != nil {
-		t.Fatal(err)
-	}
-	var d2 *appsv1.Deployment
-	check.Eventually(t, timeout, "the new image rendered", func() (bool, string) {
-		d2 = waitForDeployment(t, key(s))
-		return d2.Spec.Template.Spec.Containers[0].Image == "quay.io/example/mcp-server:2.0.0", ""
-	})
+	d2 := newImage(t, s, "quay.io/example/mcp-server:2.0.0")
 	second := revisionOf(t, d2, 2, "h2", "10.0.1.2")
 	rollingStatus(t, d2)
 	if c := waitForGate(t, second, corev1.ConditionFalse); c.Reason != rollout.GateReasonToolsRemoved {
