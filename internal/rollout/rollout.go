@@ -118,7 +118,7 @@ func Decide(in Input) Decision {
 		d.Condition = condition(metav1.ConditionUnknown, mcpv1beta1.ReasonRolloutVerifying, "waiting for the Deployment's new revision")
 		return d
 	}
-	if next.Revision != in.Newest {
+	if next.Revision != in.Newest || next.Since == nil {
 		next.Revision, next.Since = in.Newest, &metav1.Time{Time: in.Now}
 		if in.Newest != next.VerifiedRevision {
 			next.ToolChanges = nil
@@ -152,10 +152,7 @@ func Decide(in Input) Decision {
 	since := next.Since.Time
 	switch {
 	case RolledBackCurrent(next, in.Generation, in.ConfigHash):
-		rb := next.RolledBack
-		d.Condition = condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolledBack,
-			fmt.Sprintf("revision %s was rolled back to the verified revision %s: %s; it is not tried again until the spec or a referenced ConfigMap or Secret changes",
-				rb.Revision, next.VerifiedRevision, rb.Message))
+		d.Condition = rolledBack(next.RolledBack.Revision, next.VerifiedRevision, next.RolledBack.Message)
 	case in.RolledOut && newest > 0 && verified == newest:
 		next.VerifiedRevision = in.Newest
 		d.Condition = condition(metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified,
@@ -176,16 +173,23 @@ func Decide(in Input) Decision {
 		next.RolledBack = &mcpv1beta1.MCPServerRolledBack{Revision: in.Newest, Generation: in.Generation, ConfigHash: in.ConfigHash,
 			Reason: reason, Message: message, Time: &metav1.Time{Time: in.Now}}
 		d.RollBack = true
-		d.Condition = condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolledBack,
-			fmt.Sprintf("revision %s was rolled back to the verified revision %s: %s; it is not tried again until the spec or a referenced ConfigMap or Secret changes",
-				in.Newest, next.VerifiedRevision, message))
+		d.Condition = rolledBack(in.Newest, next.VerifiedRevision, message)
 	default:
 		d.Condition = pending(in, next, finding, verified, newest)
 	}
-	if !d.RollBack && next.RolledBack == nil && next.VerifiedRevision != "" && in.Newest != next.VerifiedRevision {
-		d.RecheckAfter = max(since.Add(in.Deadline).Sub(in.Now), time.Second)
+	// Before the deadline, decide again at the deadline; past it, what is decided stands until
+	// something changes.
+	if left := since.Add(in.Deadline).Sub(in.Now); left > 0 && next.RolledBack == nil && next.VerifiedRevision != "" && in.Newest != next.VerifiedRevision {
+		d.RecheckAfter = max(left, time.Second)
 	}
 	return d
+}
+
+// rolledBack is the condition of a revision rolled back to the verified one.
+func rolledBack(revision, verified, why string) metav1.Condition {
+	return condition(metav1.ConditionFalse, mcpv1beta1.ReasonRolledBack,
+		fmt.Sprintf("revision %s was rolled back to the verified revision %s: %s; it is not tried again until the spec or a referenced ConfigMap or Secret changes",
+			revision, verified, why))
 }
 
 // pending is the condition of a rollout before its deadline.

@@ -248,3 +248,24 @@ func TestDecisionAsksToBeMadeAgainAtTheDeadline(t *testing.T) {
 		t.Fatalf("nothing to roll back, yet a recheck after %s", d.RecheckAfter)
 	}
 }
+
+// TestPastTheDeadlineWithoutRollbackNoBusyRecheck: with nothing to roll back to, the decision
+// stands; it must not ask to be made again every second.
+func TestPastTheDeadlineWithoutRollbackNoBusyRecheck(t *testing.T) {
+	in := base()
+	in.Now, in.CanRollBack = t0.Add(time.Hour), false
+	if d := rollout.Decide(in); d.RecheckAfter != 0 {
+		t.Fatalf("recheck after %s past the deadline", d.RecheckAfter)
+	}
+}
+
+// TestStoredRevisionWithoutSinceStartsTheClock: a status.rollout written by someone else
+// without since does not crash the decision; the deadline counts from now.
+func TestStoredRevisionWithoutSinceStartsTheClock(t *testing.T) {
+	in := base()
+	in.Stored.Since = nil
+	d := rollout.Decide(in)
+	if d.Status.Since == nil || !d.Status.Since.Time.Equal(in.Now) || d.RollBack {
+		t.Fatalf("%+v rollback=%v", d.Status, d.RollBack)
+	}
+}
