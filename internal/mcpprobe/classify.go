@@ -51,13 +51,21 @@ func classify(ctx context.Context, endpoint string, err error, rec *recorder, di
 		return fail(ReasonTimeout, "timed out after %s connecting to %s", timeout, hostPort)
 	case isTimeout(ctx, err):
 		return fail(ReasonTimeout, "timed out after %s: %s accepted the connection but did not complete the MCP handshake", timeout, hostPort)
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) ||
+		endedStreamEarly(err):
 		return fail(ReasonConnectionLost, "the connection to %s closed before the MCP handshake completed (did the server crash or restart?)", hostPort)
 	case !answered && dialed:
 		return fail(ReasonConnectionLost, "%s accepted the connection but closed it without an HTTP answer: %s", hostPort, short(err))
 	default:
 		return fail(ReasonProtocolError, "the MCP handshake with %s failed: %s", endpoint, short(err))
 	}
+}
+
+// endedStreamEarly reports the go-sdk client's error for an event stream that ended before the
+// answer to the request on it: the server closed the connection mid-answer. The client has no
+// error value for it, only this message.
+func endedStreamEarly(err error) bool {
+	return strings.Contains(err.Error(), "terminated without response")
 }
 
 // classifyHTTP explains an HTTP answer that was not a success.

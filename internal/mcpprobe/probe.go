@@ -1,9 +1,11 @@
 // Copyright 2026 The MCP Operator Authors.
 // SPDX-License-Identifier: Apache-2.0
 
-// Package mcpprobe checks that an endpoint really speaks the Model Context Protocol: it runs an
-// MCP initialize handshake with the go-sdk client, lists the tools, and closes the session. Every
-// probe is bounded in time and in the bytes it reads, and explains failures in a user's words.
+// Package mcpprobe checks that an endpoint really speaks the Model Context Protocol, whichever
+// revision it speaks: with the go-sdk client it asks server/discover first (MCP 2026-07-28, the
+// stateless revision), falls back to the initialize handshake of the revisions before it
+// (2024-11-05 to 2025-11-25), lists the tools, and closes the session. Every probe is bounded
+// in time and in the bytes it reads, and explains failures in a user's words.
 package mcpprobe
 
 import (
@@ -12,10 +14,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"net"
 	"net/http"
-	"sort"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +50,14 @@ func DefaultConfig() Config {
 		ClientVersion:    "0.1.0",
 	}
 }
+
+// Protocol revisions the probe asks for. ModernProtocolVersion is asked with server/discover on
+// Streamable HTTP; a server that does not answer it as a 2026-07-28 server does is met with
+// initialize at LegacyProtocolVersion, which it may negotiate down to any older revision.
+const (
+	ModernProtocolVersion = "2026-07-28"
+	LegacyProtocolVersion = "2025-11-25"
+)
 
 // Prober runs probes. It is safe for concurrent use.
 type Prober struct {
@@ -114,18 +122,22 @@ func (p *Prober) ProbeVia(ctx context.Context, url, dial string, t TLS) Result {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 
-	res, rec := p.attempt(ctx, url, dial, t, "streamable-http", func(hc *http.Client) mcp.Transport {
+	// The modern revision is asked for explicitly, not left to the go-sdk client's default:
+	// which revision the probe speaks first is the operator's decision.
+	res, rec := p.attempt(ctx, url, dial, t, "streamable-http", ModernProtocolVersion, func(hc *http.Client) mcp.Transport {
 		return &mcp.StreamableClientTransport{
 			Endpoint: url, HTTPClient: hc, MaxRetries: -1, DisableStandaloneSSE: true,
 			MaxEventSize: int(p.cfg.MaxResponseBytes),
 		}
 	})
 	if res.Outcome == OutcomeFailed && wantsSSEFallback(rec.failure()) {
-		sse, _ := p.attempt(ctx, url, dial, t, "sse", func(hc *http.Client) mcp.Transport {
+		// HTTP+SSE is the 2024-11-05 transport: no server behind it answers server/discover.
+		sse, _ := p.attempt(ctx, url, dial, t, "sse", LegacyProtocolVersion, func(hc *http.Client) mcp.Transport {
 			return &mcp.SSEClientTransport{Endpoint: url, HTTPClient: hc, MaxEventSize: int(p.cfg.MaxResponseBytes)}
 		})
 		if sse.Outcome != OutcomeFailed {
 			res = sse
+			res.Deprecated = append([]DeprecatedFeature{DeprecatedSSETransport}, res.Deprecated...)
 		} else {
 			res.Message += "; the older HTTP+SSE transport failed too"
 		}
@@ -144,7 +156,7 @@ func wantsSSEFallback(f *httpAnswer) bool {
 
 // attempt runs one handshake over one transport, with its own HTTP client so that what the
 // server answered can be told apart from what the go-sdk client made of it.
-func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportName string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
+func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportName, protocolVersion string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
 	var dialed atomic.Bool
 	dialer := &net.Dialer{Timeout: p.cfg.Timeout}
 	dial := p.cfg.Resolver.dialContext(dialer)
@@ -170,29 +182,41 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 	hc := &http.Client{Transport: rec, Timeout: p.cfg.Timeout}
 
 	client := mcp.NewClient(&mcp.Implementation{Name: "mcp-operator", Version: p.cfg.ClientVersion}, nil)
-	listed := &toolCollector{}
-	client.AddSendingMiddleware(listed.middleware)
-	session, err := client.Connect(ctx, transport(hc), nil)
+	seen := &exchange{}
+	client.AddSendingMiddleware(seen.sending)
+	client.AddReceivingMiddleware(seen.receiving)
+	session, err := client.Connect(ctx, transport(hc), &mcp.ClientSessionOptions{ProtocolVersion: protocolVersion})
 	if err != nil {
-		return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
+		res := rec.explainDiscovery(classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout))
+		if res.Outcome == OutcomeAuthRequired {
+			res.Message += describeAuthorization(ctx, hc, url, rec.failure().wwwAuthenticate)
+		}
+		return res, rec
 	}
 	defer func() { _ = session.Close() }()
 
 	init := session.InitializeResult()
 	res := Result{Outcome: OutcomeReady, Transport: transportName, Server: serverInfo(init)}
+	if res.Server.Modern() {
+		res.Server.SupportedVersions = seen.supportedVersions()
+	}
 	if res.Server.Tools {
-		tools, err := p.listTools(ctx, session, listed)
+		tools, err := p.listTools(ctx, session, seen)
 		if err != nil {
 			return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
 		}
+		if res.Server.Modern() {
+			tools.TTL, tools.HasTTL = seen.ttl, seen.ttlSeen
+		}
 		res.Tools = tools
 	}
+	res.Deprecated = seen.deprecated(res.Server)
 	return res, rec
 }
 
 // listTools follows tools/list pages up to the configured limit, and summarises what the
-// collector kept of them.
-func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession, listed *toolCollector) (*ToolInventory, error) {
+// exchange kept of them.
+func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession, seen *exchange) (*ToolInventory, error) {
 	inv := &ToolInventory{}
 	params := &mcp.ListToolsParams{}
 	for page := 0; ; page++ {
@@ -209,8 +233,7 @@ func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession, list
 		}
 		params = &mcp.ListToolsParams{Cursor: res.NextCursor}
 	}
-	tools := listed.tools
-	sort.Slice(tools, func(i, j int) bool { return tools[i].name < tools[j].name })
+	tools := seen.sortedTools()
 	h := sha256.New()
 	for _, t := range tools {
 		_, _ = h.Write(t.definition)
@@ -222,42 +245,6 @@ func (p *Prober) listTools(ctx context.Context, session *mcp.ClientSession, list
 	}
 	inv.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	return inv, nil
-}
-
-// toolCollector takes the tools out of each tools/list result as it arrives, keeping each one's
-// name and JSON definition (for the digest), before the go-sdk client looks into every tool's
-// input schema: that costs tens of kilobytes of garbage per tool, so a server listing many
-// small tools could make one probe allocate gigabytes. What it keeps is bounded by the bytes
-// the probe reads.
-type toolCollector struct {
-	tools []listedTool
-}
-
-type listedTool struct {
-	name       string
-	definition []byte
-}
-
-func (c *toolCollector) middleware(next mcp.MethodHandler) mcp.MethodHandler {
-	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
-		res, err := next(ctx, method, req)
-		list, ok := res.(*mcp.ListToolsResult)
-		if err != nil || !ok || list == nil {
-			return res, err
-		}
-		for _, t := range list.Tools {
-			if t == nil {
-				continue
-			}
-			raw, err := json.Marshal(t)
-			if err != nil {
-				return nil, err
-			}
-			c.tools = append(c.tools, listedTool{name: t.Name, definition: raw})
-		}
-		list.Tools = nil
-		return list, nil
-	}
 }
 
 func serverInfo(init *mcp.InitializeResult) ServerInfo {

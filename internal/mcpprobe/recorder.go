@@ -35,7 +35,10 @@ type recorder struct {
 
 	mu        sync.Mutex
 	firstFail *httpAnswer
-	answered  bool
+	// discoverFail is the first unsuccessful answer to server/discover. It is kept apart: the
+	// client falls back to initialize after it, and what initialize met explains a failure.
+	discoverFail *httpAnswer
+	answered     bool
 	// okContentType is the Content-Type of the first successful answer.
 	okContentType string
 	// overBudget: a read was refused because the server sent more than the budget.
@@ -77,7 +80,13 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	defer r.mu.Unlock()
 	// Ending the session (DELETE) is optional in MCP: a 405 to it says nothing about the
 	// handshake, and must not hide why the handshake failed.
-	if fail != nil && r.firstFail == nil && req.Method != http.MethodDelete {
+	switch {
+	case fail == nil || req.Method == http.MethodDelete:
+	case req.Header.Get(methodHeader) == methodDiscover:
+		if r.discoverFail == nil {
+			r.discoverFail = fail
+		}
+	case r.firstFail == nil:
 		r.firstFail = fail
 	}
 	if fail == nil && !r.answered {
@@ -85,6 +94,28 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r.answered = true
 	return resp, nil
+}
+
+// The Streamable HTTP header that names a 2026-07-28 request's method, and discovery's method.
+const (
+	methodHeader   = "Mcp-Method"
+	methodDiscover = "server/discover"
+)
+
+// explainDiscovery adds to a failed result what server/discover was answered with, when that
+// was not a success either and initialize was not answered the same: a server that answers
+// neither names both answers.
+func (r *recorder) explainDiscovery(res Result) Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if res.Outcome != OutcomeFailed || r.discoverFail == nil || (r.firstFail != nil && r.firstFail.status == r.discoverFail.status) {
+		return res
+	}
+	res.Message += fmt.Sprintf("; server/discover (MCP %s) was answered with %s", ModernProtocolVersion, r.discoverFail)
+	if r.discoverFail.bodyStart != "" {
+		res.Message += fmt.Sprintf(" (%q)", r.discoverFail.bodyStart)
+	}
+	return res
 }
 
 // failure returns the first unsuccessful answer, or nil.

@@ -25,6 +25,10 @@ type ServerOptions struct {
 	PageSize int
 	// SSE serves the older HTTP+SSE transport instead of Streamable HTTP.
 	SSE bool
+	// Stateless serves Streamable HTTP without sessions, the only way go-sdk serves MCP
+	// 2026-07-28 (server/discover); a stateful server answers discovery with the earlier
+	// revisions only, and clients fall back to initialize.
+	Stateless bool
 	// KeepLocalhostProtection leaves go-sdk's DNS-rebinding protection on: requests whose Host
 	// header is not localhost get HTTP 403.
 	KeepLocalhostProtection bool
@@ -84,7 +88,9 @@ func StartOn(addr string, opts ServerOptions) (*Server, error) {
 	if opts.SSE {
 		mux.Handle(opts.Path, mcp.NewSSEHandler(get, &mcp.SSEOptions{DisableLocalhostProtection: !opts.KeepLocalhostProtection}))
 	} else {
-		mux.Handle(opts.Path, mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{DisableLocalhostProtection: !opts.KeepLocalhostProtection}))
+		mux.Handle(opts.Path, mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
+			DisableLocalhostProtection: !opts.KeepLocalhostProtection, Stateless: opts.Stateless,
+		}))
 	}
 	s.http = &http.Server{Handler: mux}
 	go func() { _ = s.http.Serve(l) }()
