@@ -156,6 +156,8 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"How many MCP handshakes run at once.")
 	fs.DurationVar(&o.controllers.Handshakes.Interval, "reverify-interval", 5*time.Minute,
 		"How often a Ready server's MCP endpoint is verified again (with 10% jitter).")
+	fs.DurationVar(&o.controllers.Handshakes.MinInterval, "reverify-min-interval", time.Minute,
+		"The shortest time between verifications of a Ready server whose tool list says it goes stale sooner than --reverify-interval (MCP 2026-07-28 ttlMs).")
 	fs.StringVar(&o.controllers.NetworkPolicyDefaultPosture, "network-policy-default-posture", render.PostureOpen,
 		"What the NetworkPolicy of a server whose spec sets no spec.network.ingressFrom allows: open (its port from anyone) "+
 			"or restricted (only from the operator and the admin values' networkPolicy.allowedPeers, egress DNS only). "+

@@ -6,6 +6,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -18,6 +19,7 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/status"
 )
@@ -106,6 +108,7 @@ func (r *MCPServerReconciler) emitEvents(server *mcpv1beta1.MCPServer, prev, nex
 			"the server's tools changed without a spec change: %d tools now (%d before)", next.Tools.Count, prev.Tools.Count)
 	}
 	r.emitRolloutEvents(server, prev, next)
+	r.emitDeprecationEvent(server, prev, next)
 	if prev.ObservedGeneration != next.ObservedGeneration {
 		if _, reserved := render.SplitReservedAnnotations(server.Spec.ExtraAnnotations); len(reserved) > 0 {
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "ReservedAnnotationsIgnored", "Render",
@@ -117,6 +120,24 @@ func (r *MCPServerReconciler) emitEvents(server *mcpv1beta1.MCPServer, prev, nex
 				"spec.transport.tls.insecureSkipVerify is on: the operator does not verify the server's certificate, so it cannot tell the server from an impostor; use caBundleSecret outside development")
 		}
 	}
+}
+
+// emitDeprecationEvent reports, once, the features MCP 2026-07-28 deprecates that a server is
+// found to use: when the list in status changes to one that is not empty. It is news, not a
+// fault; the server stays verified.
+func (r *MCPServerReconciler) emitDeprecationEvent(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
+	if next.ServerInfo == nil || len(next.ServerInfo.DeprecatedFeatures) == 0 {
+		return
+	}
+	if prev.ServerInfo != nil && slices.Equal(prev.ServerInfo.DeprecatedFeatures, next.ServerInfo.DeprecatedFeatures) {
+		return
+	}
+	notes := make([]string, 0, len(next.ServerInfo.DeprecatedFeatures))
+	for _, f := range next.ServerInfo.DeprecatedFeatures {
+		notes = append(notes, f+": "+mcpprobe.DeprecatedFeature(f).Explain())
+	}
+	r.Events.Eventf(server, nil, corev1.EventTypeNormal, "DeprecatedFeatures", "Verify",
+		"the server uses features MCP 2026-07-28 deprecates (they still work, and the server stays verified): %s", strings.Join(notes, "; "))
 }
 
 // conditionChange returns next's condition of type t and whether its status or reason (and,

@@ -316,7 +316,8 @@ type MCPServerAddress struct {
 	ExternalURL string `json:"externalURL,omitempty"`
 }
 
-// MCPServerInfo is the server's identity and capabilities from the MCP initialize result.
+// MCPServerInfo is the server's identity and capabilities from its MCP server/discover or
+// initialize result.
 type MCPServerInfo struct {
 	// Name the server reports for itself.
 	// +optional
@@ -332,6 +333,27 @@ type MCPServerInfo struct {
 	// +optional
 	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="MCP Protocol Version",xDescriptors={"urn:alm:descriptor:text"}
 	ProtocolVersion string `json:"protocolVersion,omitempty"`
+
+	// SupportedProtocolVersions are the MCP protocol versions the server listed when asked with
+	// server/discover (servers of MCP 2026-07-28 and later), newest first. Empty for a server
+	// that answered the initialize handshake of earlier versions, which names one version only.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=64
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Supported MCP Protocol Versions",xDescriptors={"urn:alm:descriptor:text"}
+	SupportedProtocolVersions []string `json:"supportedProtocolVersions,omitempty"`
+
+	// DeprecatedFeatures are the features MCP 2026-07-28 deprecates that the server uses, as far
+	// as the handshake shows them: HTTP+SSE (it speaks only the HTTP+SSE transport of
+	// 2024-11-05), Logging (it advertises the logging capability), Sampling and Roots (it asked
+	// the operator for them). Informational: they never fail verification.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=8
+	// +kubebuilder:validation:items:Enum=HTTP+SSE;Logging;Sampling;Roots
+	// +operator-sdk:csv:customresourcedefinitions:type=status,displayName="Deprecated MCP Features",xDescriptors={"urn:alm:descriptor:text"}
+	DeprecatedFeatures []string `json:"deprecatedFeatures,omitempty"`
 
 	// Instructions the server gives clients on how to use it.
 	// +optional

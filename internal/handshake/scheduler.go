@@ -11,6 +11,7 @@ package handshake
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -75,8 +76,9 @@ const (
 type Scheduler struct {
 	prober  Prober
 	workers int
-	// Interval between re-verifications of a healthy server (with ±10% jitter).
-	interval time.Duration
+	// Interval between re-verifications of a healthy server (with ±10% jitter), and the
+	// shortest one a server's tool-list lifetime (ttlMs) can ask for.
+	interval, minInterval time.Duration
 	// Backoff after the first failure, doubling up to MaxBackoff.
 	backoff, maxBackoff time.Duration
 
@@ -92,8 +94,11 @@ type Scheduler struct {
 
 // Options configure a Scheduler.
 type Options struct {
-	Workers        int
-	Interval       time.Duration
+	Workers  int
+	Interval time.Duration
+	// MinInterval is the floor of re-verification for a server whose tool list says it stays
+	// fresh for less than Interval (MCP 2026-07-28's ttlMs); default 1 minute.
+	MinInterval    time.Duration
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
 }
@@ -106,6 +111,10 @@ func New(prober Prober, o Options) *Scheduler {
 	if o.Interval <= 0 {
 		o.Interval = 5 * time.Minute
 	}
+	if o.MinInterval <= 0 {
+		o.MinInterval = time.Minute
+	}
+	o.MinInterval = min(o.MinInterval, o.Interval)
 	if o.InitialBackoff <= 0 {
 		o.InitialBackoff = 2 * time.Second
 	}
@@ -113,7 +122,7 @@ func New(prober Prober, o Options) *Scheduler {
 		o.MaxBackoff = 3 * time.Minute
 	}
 	return &Scheduler{
-		prober: prober, workers: o.Workers, interval: o.Interval, backoff: o.InitialBackoff, maxBackoff: o.MaxBackoff,
+		prober: prober, workers: o.Workers, interval: o.Interval, minInterval: o.MinInterval, backoff: o.InitialBackoff, maxBackoff: o.MaxBackoff,
 		queue:   priorityqueue.New[key]("mcp-handshakes"),
 		results: make(chan event.TypedGenericEvent[*mcpv1beta1.MCPServer], 1024),
 		states:  map[key]*serverState{},
@@ -249,7 +258,7 @@ func (s *Scheduler) handshake(ctx context.Context, k key) {
 	} else {
 		changed = changed || st.failures != 0
 		st.failures = 0
-		s.queue.AddWithOpts(priorityqueue.AddOpts{After: jitter(s.interval), Priority: ptr.To(priorityReverify)}, k)
+		s.queue.AddWithOpts(priorityqueue.AddOpts{After: jitter(s.reverifyAfter(res)), Priority: ptr.To(priorityReverify)}, k)
 	}
 	if changed {
 		s.notify(ctx, name)
@@ -275,10 +284,20 @@ func (s *Scheduler) retryDelay(failures int32) time.Duration {
 	return min(d, s.maxBackoff)
 }
 
+// reverifyAfter is when a healthy server is verified again: after the interval, or sooner when
+// the server said its tool list goes stale sooner (ttlMs), but never sooner than the floor.
+func (s *Scheduler) reverifyAfter(res mcpprobe.Result) time.Duration {
+	if res.Tools == nil || !res.Tools.HasTTL {
+		return s.interval
+	}
+	return min(max(res.Tools.TTL, s.minInterval), s.interval)
+}
+
 // sameVerdict reports whether two results would show the same in status, so that a routine
 // re-verification that finds nothing new triggers no reconcile and no write.
 func sameVerdict(a, b mcpprobe.Result) bool {
-	if a.Outcome != b.Outcome || a.Reason != b.Reason || a.Message != b.Message || a.Server != b.Server || a.Transport != b.Transport {
+	if a.Outcome != b.Outcome || a.Reason != b.Reason || a.Message != b.Message || !a.Server.Equal(b.Server) ||
+		a.Transport != b.Transport || !slices.Equal(a.Deprecated, b.Deprecated) {
 		return false
 	}
 	if (a.Tools == nil) != (b.Tools == nil) {

@@ -64,11 +64,44 @@ func TestSameVerdict(t *testing.T) {
 		"another message":           {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "changed", Tools: tools("d1", 2)}, false},
 		"other tools":               {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok", Tools: tools("d2", 2)}, false},
 		"no tools any more":         {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok"}, false},
+		"other supported versions": {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok", Tools: tools("d1", 2),
+			Server: mcpprobe.ServerInfo{SupportedVersions: []string{"2026-07-28"}}}, false},
+		"a deprecated feature found": {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Message: "ok", Tools: tools("d1", 2),
+			Deprecated: []mcpprobe.DeprecatedFeature{mcpprobe.DeprecatedLogging}}, false},
 	}
 	for name, tc := range tests {
 		if got := sameVerdict(base, tc.other); got != tc.same {
 			t.Errorf("%s: sameVerdict = %v, want %v", name, got, tc.same)
 		}
+	}
+}
+
+// TestReverifyHonoursTheToolListLifetime: a server whose tool list says it goes stale sooner
+// than the interval (ttlMs) is verified again then, but never sooner than the floor; a server
+// that says nothing, or a lifetime longer than the interval, waits the interval.
+func TestReverifyHonoursTheToolListLifetime(t *testing.T) {
+	s := New(refusingProber{}, Options{Interval: 5 * time.Minute, MinInterval: time.Minute})
+	ttl := func(d time.Duration) mcpprobe.Result {
+		return mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Tools: &mcpprobe.ToolInventory{TTL: d, HasTTL: true}}
+	}
+	tests := map[string]struct {
+		res  mcpprobe.Result
+		want time.Duration
+	}{
+		"no tools":                   {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady}, 5 * time.Minute},
+		"no lifetime (before 2026)":  {mcpprobe.Result{Outcome: mcpprobe.OutcomeReady, Tools: &mcpprobe.ToolInventory{}}, 5 * time.Minute},
+		"stale at once (ttlMs 0)":    {ttl(0), time.Minute},
+		"under the floor":            {ttl(10 * time.Second), time.Minute},
+		"between floor and interval": {ttl(2 * time.Minute), 2 * time.Minute},
+		"longer than the interval":   {ttl(time.Hour), 5 * time.Minute},
+	}
+	for name, tc := range tests {
+		if got := s.reverifyAfter(tc.res); got != tc.want {
+			t.Errorf("%s: re-verified after %s, want %s", name, got, tc.want)
+		}
+	}
+	if short := New(refusingProber{}, Options{Interval: 20 * time.Second}); short.reverifyAfter(ttl(0)) != 20*time.Second {
+		t.Errorf("a floor above the interval: re-verified after %s, want the interval", short.reverifyAfter(ttl(0)))
 	}
 }
 

@@ -85,7 +85,7 @@ func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Tim
 		next.HandshakeRetryCount = obs.Handshake.Failures
 	}
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeReady {
-		next.ServerInfo = serverInfo(r.Server)
+		next.ServerInfo = serverInfo(r.Server, r.Deprecated)
 		next.Tools = tools(r.Tools)
 	}
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeAuthRequired {
@@ -287,7 +287,11 @@ func describeServer(r *mcpprobe.Result) string {
 	if r.Server.Version != "" {
 		name += " " + r.Server.Version
 	}
-	msg := fmt.Sprintf("MCP server %q answered the initialize handshake (protocol %s, %s)", name, r.Server.ProtocolVersion, r.Transport)
+	asked := "the initialize handshake"
+	if r.Server.Modern() {
+		asked = "server/discover"
+	}
+	msg := fmt.Sprintf("MCP server %q answered %s (protocol %s, %s)", name, asked, r.Server.ProtocolVersion, r.Transport)
 	if r.Tools != nil {
 		msg += fmt.Sprintf(" and lists %d tools", r.Tools.Count)
 	}
@@ -318,14 +322,19 @@ func setCondition(s *mcpv1beta1.MCPServerStatus, condType string, status metav1.
 	})
 }
 
-func serverInfo(s mcpprobe.ServerInfo) *mcpv1beta1.MCPServerInfo {
-	return &mcpv1beta1.MCPServerInfo{
+func serverInfo(s mcpprobe.ServerInfo, deprecated []mcpprobe.DeprecatedFeature) *mcpv1beta1.MCPServerInfo {
+	info := &mcpv1beta1.MCPServerInfo{
 		Name: truncate(s.Name, 256), Version: truncate(s.Version, 256), ProtocolVersion: truncate(s.ProtocolVersion, 64),
-		Instructions: truncate(s.Instructions, 4096),
+		SupportedProtocolVersions: s.SupportedVersions,
+		Instructions:              truncate(s.Instructions, 4096),
 		Capabilities: &mcpv1beta1.MCPServerCapabilities{
 			Tools: s.Tools, Resources: s.Resources, Prompts: s.Prompts, Logging: s.Logging, Completions: s.Completions,
 		},
 	}
+	for _, f := range deprecated {
+		info.DeprecatedFeatures = append(info.DeprecatedFeatures, string(f))
+	}
+	return info
 }
 
 func tools(inv *mcpprobe.ToolInventory) *mcpv1beta1.MCPServerTools {

@@ -100,6 +100,13 @@ func TestReadyReasons(t *testing.T) {
 			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1beta1.ReasonAvailable,
 			message: `2 of 2 replicas available; MCP server "weather 1.0" answered the initialize handshake (protocol 2025-06-18, streamable-http) and lists 3 tools`,
 		},
+		"available and discovered (2026-07-28)": {
+			obs: status.Observation{Workload: available(1), Handshake: status.Handshake{Result: &mcpprobe.Result{
+				Outcome: mcpprobe.OutcomeReady, Transport: "streamable-http",
+				Server: mcpprobe.ServerInfo{Name: "weather", Version: "2.0", ProtocolVersion: "2026-07-28", SupportedVersions: []string{"2026-07-28"}}}}},
+			accepted: metav1.ConditionTrue, status: metav1.ConditionTrue, reason: mcpv1beta1.ReasonAvailable,
+			message: `MCP server "weather 2.0" answered server/discover (protocol 2026-07-28, streamable-http)`,
+		},
 		"authentication required": {
 			obs: status.Observation{Workload: available(1), Handshake: status.Handshake{Result: &mcpprobe.Result{
 				Outcome: mcpprobe.OutcomeAuthRequired, Message: "the server requires MCP authorization"}}},
@@ -145,6 +152,24 @@ func TestReadyReasons(t *testing.T) {
 
 // TestComputeIsStable: computing again from the result, later, gives an equal status, so the
 // reconciler writes nothing; a real change moves lastTransitionTime only for that condition.
+// TestServerInfoSaysWhatDiscoveryFound: the revisions a server listed and the deprecated
+// features it uses are in status.serverInfo; a server met with initialize lists none.
+func TestServerInfoSaysWhatDiscoveryFound(t *testing.T) {
+	res := ready(1)
+	res.Server.ProtocolVersion, res.Server.SupportedVersions = "2026-07-28", []string{"2026-07-28", "2025-11-25"}
+	res.Server.Logging = true
+	res.Deprecated = []mcpprobe.DeprecatedFeature{mcpprobe.DeprecatedLogging}
+	got := status.Compute(mcpv1beta1.MCPServerStatus{}, status.Observation{Generation: 1, Workload: available(1), Handshake: status.Handshake{Result: res}}, t1)
+	info := got.ServerInfo
+	if info == nil || strings.Join(info.SupportedProtocolVersions, ",") != "2026-07-28,2025-11-25" || strings.Join(info.DeprecatedFeatures, ",") != "Logging" || !info.Capabilities.Logging {
+		t.Errorf("serverInfo %+v", info)
+	}
+	legacy := status.Compute(mcpv1beta1.MCPServerStatus{}, status.Observation{Generation: 1, Workload: available(1), Handshake: status.Handshake{Result: ready(1)}}, t1)
+	if info := legacy.ServerInfo; info == nil || info.SupportedProtocolVersions != nil || info.DeprecatedFeatures != nil {
+		t.Errorf("a 2025-06-18 server's serverInfo %+v", info)
+	}
+}
+
 func TestComputeIsStable(t *testing.T) {
 	obs := status.Observation{Generation: 2, Address: "http://a", DeploymentName: "a", ServiceName: "a",
 		Workload: available(1), Handshake: status.Handshake{Result: ready(1)}}
