@@ -131,6 +131,10 @@ BENCH_ARGS ?=
 bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about an hour).
 	env $(TEST_ENV) go run ./hack/bench -n $(BENCH_N) $(BENCH_ARGS)
 
+.PHONY: interop-docs
+interop-docs: node ## Verify the MCP servers of the interop matrix (every protocol revision) and rewrite docs/interop.md.
+	env $(TEST_ENV) INTEROP_WRITE_DOCS=1 go test -count=1 ./test/interop/
+
 # CHAOS_ARGS: more hack/chaos flags (see go run ./hack/chaos -h), e.g. -seed to replay a run.
 CHAOS_ARGS ?=
 .PHONY: chaos
