@@ -21,9 +21,9 @@ const (
 	maxProtocolVersionLen = 64
 )
 
-// exchange keeps what a probe needs from the messages of one session, as they pass through the
-// go-sdk client's middleware: the versions server/discover listed, each tools/list result's
-// tools and cache lifetime, and the requests the server sent the client.
+// exchange keeps what a probe needs from the results of one session, as they pass through the
+// go-sdk client's middleware: the versions server/discover listed, and each tools/list result's
+// tools and cache lifetime.
 type exchange struct {
 	mu sync.Mutex
 	// supported are the versions the server's discover result listed.
@@ -32,8 +32,6 @@ type exchange struct {
 	// ttl is the shortest ttlMs of the tools/list pages; ttlSeen: a page carried one.
 	ttl     time.Duration
 	ttlSeen bool
-	// asked are the methods the server sent the client as requests.
-	asked map[string]bool
 }
 
 type listedTool struct {
@@ -65,21 +63,6 @@ func (e *exchange) sending(next mcp.MethodHandler) mcp.MethodHandler {
 			r.Tools = nil
 		}
 		return res, err
-	}
-}
-
-// receiving notes the requests the server sends the client during the probe: a server that
-// asks for sampling or roots uses features MCP 2026-07-28 deprecates. The go-sdk client answers
-// them (the operator offers neither capability, so it refuses them).
-func (e *exchange) receiving(next mcp.MethodHandler) mcp.MethodHandler {
-	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
-		e.mu.Lock()
-		if e.asked == nil {
-			e.asked = map[string]bool{}
-		}
-		e.asked[method] = true
-		e.mu.Unlock()
-		return next(ctx, method, req)
 	}
 }
 
@@ -151,20 +134,18 @@ func (e *exchange) sortedTools() []listedTool {
 	return tools
 }
 
-// deprecated lists what the server uses of the features MCP 2026-07-28 deprecates, as far as
-// the probe can see: the logging capability it advertises, and the sampling and roots requests
-// it sent during the probe. (The HTTP+SSE transport is noted where it is chosen.)
-func (e *exchange) deprecated(info ServerInfo) []DeprecatedFeature {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// deprecatedFeatures lists what the server uses of the features MCP 2026-07-28 deprecates, as
+// far as the probe can see: the logging capability it advertises, and the sampling and roots
+// requests it sent during the probe. (The HTTP+SSE transport is noted where it is chosen.)
+func deprecatedFeatures(info ServerInfo, asked map[string]bool) []DeprecatedFeature {
 	var found []DeprecatedFeature
 	if info.Logging {
 		found = append(found, DeprecatedLogging)
 	}
-	if e.asked["sampling/createMessage"] {
+	if asked["sampling/createMessage"] {
 		found = append(found, DeprecatedSampling)
 	}
-	if e.asked["roots/list"] {
+	if asked["roots/list"] {
 		found = append(found, DeprecatedRoots)
 	}
 	return found

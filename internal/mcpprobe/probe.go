@@ -181,10 +181,12 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 	rec := &recorder{base: base, limit: p.cfg.MaxResponseBytes, remaining: p.cfg.MaxResponseBytes}
 	hc := &http.Client{Transport: rec, Timeout: p.cfg.Timeout}
 
-	client := mcp.NewClient(&mcp.Implementation{Name: "mcp-operator", Version: p.cfg.ClientVersion}, nil)
+	// The operator offers a server nothing but its questions: no roots, no sampling, no
+	// elicitation (go-sdk's default would advertise roots).
+	client := mcp.NewClient(&mcp.Implementation{Name: "mcp-operator", Version: p.cfg.ClientVersion},
+		&mcp.ClientOptions{Capabilities: &mcp.ClientCapabilities{}})
 	seen := &exchange{}
 	client.AddSendingMiddleware(seen.sending)
-	client.AddReceivingMiddleware(seen.receiving)
 	session, err := client.Connect(ctx, transport(hc), &mcp.ClientSessionOptions{ProtocolVersion: protocolVersion})
 	if err != nil {
 		res := rec.explainDiscovery(classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout))
@@ -210,7 +212,7 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 		}
 		res.Tools = tools
 	}
-	res.Deprecated = seen.deprecated(res.Server)
+	res.Deprecated = deprecatedFeatures(res.Server, rec.serverRequests())
 	return res, rec
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -43,6 +44,31 @@ type recorder struct {
 	okContentType string
 	// overBudget: a read was refused because the server sent more than the budget.
 	overBudget bool
+	// asked are the methods of the requests the server sent the client (bounded: only the
+	// client's methods count, see noteServerRequest).
+	asked map[string]bool
+}
+
+// noteServerRequest records that the server sent the client a request for method.
+func (r *recorder) noteServerRequest(method string) {
+	if len(method) > maxProtocolVersionLen {
+		return // no method of MCP's is this long; a hostile server's names are not kept
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.asked == nil {
+		r.asked = map[string]bool{}
+	}
+	if len(r.asked) < 32 {
+		r.asked[method] = true
+	}
+}
+
+// serverRequests returns the methods of the requests the server sent the client.
+func (r *recorder) serverRequests() map[string]bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.asked)
 }
 
 // exceeded reports whether the server sent more than the probe's budget, however the client
@@ -59,6 +85,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = &cappedBody{ReadCloser: resp.Body, rec: r}
+	if resp.StatusCode < 300 && sniffs(resp.Header.Get("Content-Type")) {
+		resp.Body = &requestSniffer{ReadCloser: resp.Body, rec: r}
+	}
 	var fail *httpAnswer
 	if resp.StatusCode >= 300 {
 		start := make([]byte, 200)

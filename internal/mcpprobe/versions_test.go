@@ -195,3 +195,40 @@ func TestFailureNamesBothAnswers(t *testing.T) {
 		t.Errorf("outcome %s: %s", res.Outcome, res.Message)
 	}
 }
+
+// TestProbeNotesServerRequests: a server that asks the operator for sampling and for its roots
+// while it answers tools/list (on the response's event stream, as Streamable HTTP allows) uses
+// two features 2026-07-28 deprecates; the probe refuses both requests, is answered, and reports
+// them.
+func TestProbeNotesServerRequests(t *testing.T) {
+	url := serveHTTP(t, func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Mcp-Session-Id", "s")
+		switch {
+		case req.ID == nil || req.Method == "": // a notification, or the client's answer to a request
+			w.WriteHeader(http.StatusAccepted)
+		case req.Method == "initialize":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"asking","version":"1"}}}`, req.ID)
+		case req.Method == "tools/list":
+			w.Header().Set("Content-Type", "text/event-stream")
+			fmt.Fprint(w, "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"s1\",\"method\":\"sampling/createMessage\",\"params\":{\"messages\":[],\"maxTokens\":1}}\n\n")
+			fmt.Fprint(w, "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"s2\",\"method\":\"roots/list\",\"params\":{}}\n\n")
+			fmt.Fprintf(w, "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[]}}\n\n", req.ID)
+		default:
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	})
+	res := probe(t, url, mcpprobe.Config{})
+	want := []mcpprobe.DeprecatedFeature{mcpprobe.DeprecatedSampling, mcpprobe.DeprecatedRoots}
+	if res.Outcome != mcpprobe.OutcomeReady || !slices.Equal(res.Deprecated, want) {
+		t.Errorf("outcome %s (%s), deprecated %v, want Ready with %v", res.Outcome, res.Message, res.Deprecated, want)
+	}
+}
