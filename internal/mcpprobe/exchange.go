@@ -117,6 +117,13 @@ func (e *exchange) supportedVersions() []string {
 	return slices.Compact(versions)
 }
 
+// toolListTTL returns the shortest lifetime the tools/list pages gave, and whether any gave one.
+func (e *exchange) toolListTTL() (time.Duration, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ttl, e.ttlSeen
+}
+
 // sortedTools returns the listed tools ordered by name and then by definition, so that the
 // digest does not depend on the order a server lists its tools in. Definitions are the go-sdk
 // client's encoding of each tool, whose object keys are sorted: the order of a schema's

@@ -208,7 +208,7 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 			return classify(ctx, url, err, rec, dialed.Load(), p.cfg.Timeout), rec
 		}
 		if res.Server.Modern() {
-			tools.TTL, tools.HasTTL = seen.ttl, seen.ttlSeen
+			tools.TTL, tools.HasTTL = seen.toolListTTL()
 		}
 		res.Tools = tools
 	}
