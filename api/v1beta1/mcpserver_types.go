@@ -580,6 +580,7 @@ type MCPConfig struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,priority=1,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Verified")].reason`
 // +kubebuilder:printcolumn:name="Tools",type=integer,priority=1,JSONPath=`.status.tools.count`
+// +kubebuilder:printcolumn:name="Protocol",type=string,priority=1,JSONPath=`.status.serverInfo.protocolVersion`
 // +kubebuilder:printcolumn:name="Rollout",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="RolloutVerified")].reason`
 // +kubebuilder:printcolumn:name="External URL",type=string,priority=1,JSONPath=`.status.address.externalURL`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
