@@ -23,7 +23,8 @@ import (
 // The servers of the matrix are built from pinned releases into the cache outside the clone
 // (keyed by release and by the source of the server program), once per machine: Go servers
 // from the Go module proxy, each in a module of its own so that several releases of one SDK
-// are built side by side; npm servers installed with npm from the npm registry.
+// are built side by side; npm servers installed with npm from the npm registry, from lock files
+// (`npm install --save-exact` of the package in an empty folder wrote each).
 
 // cacheDir is where built servers live: the Makefile's MCP_OPERATOR_CACHE, else the default.
 func cacheDir(t *testing.T) string {
@@ -86,9 +87,11 @@ func goServer(t *testing.T, dir, module, version string) string {
 	return bin
 }
 
-// npmServer installs the exact npm packages into the cache, with the script testdata/node/<script>
-// beside them, and returns the script's installed path.
-func npmServer(t *testing.T, script string, packages ...string) string {
+// npmServer installs the npm packages locked in testdata/node/<lock> (package.json and
+// package-lock.json: every package at an exact version, checked against its integrity) into
+// the cache with `npm ci`, puts the script testdata/node/<script> beside them, and returns the
+// script's installed path.
+func npmServer(t *testing.T, script, lock string) string {
 	t.Helper()
 	builds.Lock()
 	defer builds.Unlock()
@@ -96,8 +99,16 @@ func npmServer(t *testing.T, script string, packages ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256([]byte(strings.Join(packages, " ")))
-	out := filepath.Join(cacheDir(t), "npm-"+strings.NewReplacer("@", "", "/", "-").Replace(packages[0])+"-"+hex.EncodeToString(sum[:6]))
+	manifest, err := os.ReadFile(filepath.Join("testdata", "node", lock, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, err := os.ReadFile(filepath.Join("testdata", "node", lock, "package-lock.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(append(manifest, locked...))
+	out := filepath.Join(cacheDir(t), "npm-"+lock+"-"+hex.EncodeToString(sum[:6]))
 	if _, err := os.Stat(filepath.Join(out, "node_modules")); err != nil {
 		if err := os.MkdirAll(cacheDir(t), 0o755); err != nil {
 			t.Fatal(err)
@@ -107,11 +118,13 @@ func npmServer(t *testing.T, script string, packages ...string) string {
 			t.Fatal(err)
 		}
 		defer func() { _ = os.RemoveAll(work) }()
-		if err := os.WriteFile(filepath.Join(work, "package.json"), []byte(`{"private":true,"type":"module"}`), 0o644); err != nil {
-			t.Fatal(err)
+		for name, data := range map[string][]byte{"package.json": manifest, "package-lock.json": locked} {
+			if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-		t.Logf("installing %s from the npm registry (first time only)", strings.Join(packages, " "))
-		run(t, work, os.Environ(), npm(t), append([]string{"install", "--no-audit", "--no-fund", "--silent", "--save-exact"}, packages...)...)
+		t.Logf("installing %s from the npm registry (first time only)", lock)
+		run(t, work, os.Environ(), npm(t), "ci", "--no-audit", "--no-fund", "--silent")
 		if err := os.Rename(work, out); err != nil {
 			if _, statErr := os.Stat(filepath.Join(out, "node_modules")); statErr != nil {
 				t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 )
 
-// Pinned npm releases beside the TypeScript SDK a server is installed with.
+// Pinned npm releases (each has its lock files in testdata/node/<name>-<release>).
 const (
 	typeScriptV1Latest  = "1.32.2"
 	typeScriptV2Release = "2.4.0"
@@ -51,7 +51,7 @@ func mcpGoServer(module, version, transport string) func(t *testing.T) string {
 // typeScriptV1 starts testdata/node/sdk-v1.mjs on @modelcontextprotocol/sdk at version.
 func typeScriptV1(version, mode string) func(t *testing.T) string {
 	return func(t *testing.T) string {
-		script := npmServer(t, "sdk-v1.mjs", "@modelcontextprotocol/sdk@"+version)
+		script := npmServer(t, "sdk-v1.mjs", "sdk-"+version)
 		p := start(t, []string{"MODE=" + mode, "NAME=typescript-sdk", "VERSION=" + version}, 0, node(t), script)
 		if mode == "sse" {
 			return "http://" + p.addr + "/sse"
@@ -66,7 +66,7 @@ func typeScriptV1(version, mode string) func(t *testing.T) string {
 // Origin, is served by a server that enforces one.
 func guardedTypeScript(allowedHost, allowedOrigin string) func(t *testing.T) string {
 	return func(t *testing.T) string {
-		script := npmServer(t, "sdk-v1.mjs", "@modelcontextprotocol/sdk@"+typeScriptV1Latest)
+		script := npmServer(t, "sdk-v1.mjs", "sdk-"+typeScriptV1Latest)
 		port := freePort(t)
 		hosts := allowedHost
 		if hosts == "" {
@@ -107,7 +107,7 @@ func initializeWithOrigin(t *testing.T, url, origin string) int {
 // typeScriptV2 starts testdata/node/sdk-v2.mjs on @modelcontextprotocol/server.
 func typeScriptV2(legacy string, ttlMs int) func(t *testing.T) string {
 	return func(t *testing.T) string {
-		script := npmServer(t, "sdk-v2.mjs", "@modelcontextprotocol/server@"+typeScriptV2Release)
+		script := npmServer(t, "sdk-v2.mjs", "server-"+typeScriptV2Release)
 		env := []string{"LEGACY=" + legacy, "NAME=typescript-sdk", "VERSION=" + typeScriptV2Release}
 		if ttlMs > 0 {
 			env = append(env, "TTL_MS="+strconv.Itoa(ttlMs))
@@ -121,7 +121,7 @@ func typeScriptV2(legacy string, ttlMs int) func(t *testing.T) string {
 // the newest 1.x TypeScript SDK.
 func everything(transport string) func(t *testing.T) string {
 	return func(t *testing.T) string {
-		dir := filepath.Dir(npmServer(t, "sdk-v1.mjs", "@modelcontextprotocol/server-everything@"+everythingRelease, "@modelcontextprotocol/sdk@"+typeScriptV1Latest))
+		dir := filepath.Dir(npmServer(t, "sdk-v1.mjs", "everything-"+everythingRelease))
 		port := freePort(t)
 		entry := filepath.Join(dir, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
 		p := start(t, []string{"PORT=" + strconv.Itoa(port)}, port, node(t), entry, transport)
