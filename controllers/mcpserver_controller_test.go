@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -657,9 +658,11 @@ func TestSpecTheClusterRejectsIsReported(t *testing.T) {
 	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonInvalid, "must be no more than 63")
 
 	// Fixing the spec clears it.
-	fixed := getServer(t, key(s))
-	fixed.Spec.ExtraLabels["team"] = "platform"
-	if err := k8s.Update(context.Background(), fixed); err != nil {
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		fixed := getServer(t, key(s))
+		fixed.Spec.ExtraLabels["team"] = "platform"
+		return k8s.Update(context.Background(), fixed)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionTrue, mcpv1beta1.ReasonValid)

@@ -14,6 +14,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -107,9 +108,12 @@ func waitForGate(t *testing.T, pod *corev1.Pod, want corev1.ConditionStatus) cor
 // newImage gives the server another image and returns its Deployment once rendered with it.
 func newImage(t *testing.T, s *mcpv1beta1.MCPServer, ref string) *appsv1.Deployment {
 	t.Helper()
-	cur := getServer(t, key(s))
-	cur.Spec.Source.ContainerImage.Ref = ref
-	if err := k8s.Update(context.Background(), cur); err != nil {
+	// The operator writes status meanwhile: each write is a new resourceVersion.
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		cur := getServer(t, key(s))
+		cur.Spec.Source.ContainerImage.Ref = ref
+		return k8s.Update(context.Background(), cur)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	var d *appsv1.Deployment
