@@ -315,7 +315,7 @@ func waitForReady(ctx context.Context, cluster *localcluster.Cluster, alive func
 }
 
 func printHowToConnect(kubeconfig, kubectl, sampleAddr string) {
-	fmt.Printf(`The MCPServer is Ready: the operator verified it with an MCP initialize handshake.
+	fmt.Printf(`The MCPServer is Ready: the operator verified it with an MCP handshake (see the PROTOCOL column).
 
 Inside a cluster, MCP clients connect to its address:
     http://openshift-mcp-server.default.svc.cluster.local:8080/mcp

@@ -87,7 +87,7 @@ func runKubectl(ctx context.Context, kubeconfig string, args ...string) error {
 
 func printHowToConnectOnRealNode(kubeconfig, kubectl, clusterIP string) {
 	fmt.Printf(`The MCPServer is Ready: the operator, running in its pod, verified the real
-kubernetes-mcp-server in its container with an MCP initialize handshake.
+kubernetes-mcp-server in its container with an MCP handshake (see the PROTOCOL column).
 
 Inside the cluster, MCP clients connect to its address:
     http://openshift-mcp-server.default.svc.cluster.local:8080/mcp
