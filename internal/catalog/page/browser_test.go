@@ -626,7 +626,8 @@ func markReady(t *testing.T, server *mcpv1beta1.MCPServer, tools ...string) {
 		Reason: mcpv1beta1.ReasonValid, Message: "ok"})
 	server.Status.Address = &mcpv1beta1.MCPServerAddress{URL: fmt.Sprintf("http://%s.%s.svc.cluster.local:8080/mcp", server.Name, server.Namespace)}
 	server.Status.Tools = &mcpv1beta1.MCPServerTools{Count: int32(len(tools)), Names: tools}
-	server.Status.ServerInfo = &mcpv1beta1.MCPServerInfo{Name: "sample", Version: "1.0", ProtocolVersion: "2025-11-25"}
+	server.Status.ServerInfo = &mcpv1beta1.MCPServerInfo{Name: "sample", Version: "1.0", ProtocolVersion: "2026-07-28",
+		SupportedProtocolVersions: []string{"2026-07-28", "2025-11-25"}, DeprecatedFeatures: []string{"Logging"}}
 	if err := env.Client.Status().Update(context.Background(), server); err != nil {
 		t.Fatal(err)
 	}
@@ -720,7 +721,8 @@ func TestBrowserDeployWatchAndDelete(t *testing.T) {
 	if events := b.text("#events"); !strings.Contains(events, "MCP handshake succeeded: 2 tools") {
 		t.Errorf("the details' events: %q", events)
 	}
-	if summary := b.text("#deployment-summary"); !strings.Contains(summary, "2025-11-25") || !strings.Contains(summary, "registry.example.com/mcp/sample:1.0") {
+	if summary := b.text("#deployment-summary"); !strings.Contains(summary, "2026-07-28 (also supports 2025-11-25)") ||
+		b.text("#deprecated-features") != "Logging" || !strings.Contains(summary, "registry.example.com/mcp/sample:1.0") {
 		t.Errorf("the details' summary: %q", summary)
 	}
 	b.check("deployment-details")

@@ -41,6 +41,9 @@ type serverInfoView struct {
 	Name            string `json:"name"`
 	Version         string `json:"version"`
 	ProtocolVersion string `json:"protocolVersion"`
+	// SupportedProtocolVersions and DeprecatedFeatures are as status.serverInfo has them.
+	SupportedProtocolVersions []string `json:"supportedProtocolVersions"`
+	DeprecatedFeatures        []string `json:"deprecatedFeatures"`
 }
 
 type eventView struct {
@@ -86,12 +89,21 @@ func describeDetails(server *mcpv1beta1.MCPServer) deploymentDetails {
 			Message: c.Message, LastTransitionTime: c.LastTransitionTime.Time})
 	}
 	if i := server.Status.ServerInfo; i != nil {
-		d.ServerInfo = &serverInfoView{Name: i.Name, Version: i.Version, ProtocolVersion: i.ProtocolVersion}
+		d.ServerInfo = &serverInfoView{Name: i.Name, Version: i.Version, ProtocolVersion: i.ProtocolVersion,
+			SupportedProtocolVersions: nonNil(i.SupportedProtocolVersions), DeprecatedFeatures: nonNil(i.DeprecatedFeatures)}
 	}
 	if t := server.Status.Tools; t != nil && t.Names != nil {
 		d.ToolNames = t.Names
 	}
 	return d
+}
+
+// nonNil gives the page an empty list rather than null.
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 // recentEvents lists the events about one MCPServer, newest first.

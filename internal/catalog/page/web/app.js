@@ -343,6 +343,13 @@ function breadcrumb(parentHref, parentText, current) {
         el("span", { class: "pf-v6-c-breadcrumb__link pf-m-current", "aria-current": "page" }, current))));
 }
 
+// protocolSummary is the revision a server speaks, with the revisions it listed when it was
+// discovered (MCP 2026-07-28 servers).
+function protocolSummary(info) {
+  const supported = info.supportedProtocolVersions.filter((v) => v !== info.protocolVersion);
+  return supported.length ? `${info.protocolVersion} (also supports ${supported.join(", ")})` : info.protocolVersion;
+}
+
 function descriptionList(id, rows) {
   return el("dl", { class: "pf-v6-c-description-list pf-m-horizontal", id },
     rows.filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) =>
@@ -851,7 +858,9 @@ async function loadDeploymentDetails(namespace, name) {
         ["Connect at", d.url ? copyable(d.url, "details-copy") : ""],
         ["Outside the cluster", d.externalURL ? externalLink(d.externalURL) : ""],
         ["Server", d.serverInfo ? [d.serverInfo.name, d.serverInfo.version].filter(Boolean).join(" ") : ""],
-        ["MCP protocol", d.serverInfo ? d.serverInfo.protocolVersion : ""],
+        ["MCP protocol", d.serverInfo ? protocolSummary(d.serverInfo) : ""],
+        ["Deprecated features", d.serverInfo && d.serverInfo.deprecatedFeatures.length
+          ? el("span", { id: "deprecated-features" }, d.serverInfo.deprecatedFeatures.join(", ")) : ""],
         ["Created", d.created ? new Date(d.created).toLocaleString() : ""],
       ]))),
     el("div", { class: "panel" }, title("Conditions", "lg", "h2"),
