@@ -44,14 +44,20 @@ type recorder struct {
 	okContentType string
 	// overBudget: a read was refused because the server sent more than the budget.
 	overBudget bool
-	// asked are the methods of the requests the server sent the client (bounded: only the
-	// client's methods count, see noteServerRequest).
+	// asked are the methods of the requests the server sent the client, at most
+	// maxServerRequests of them.
 	asked map[string]bool
 }
 
+// Bounds on what a recorder keeps of the requests a server sends.
+const (
+	maxMethodLen      = 64
+	maxServerRequests = 32
+)
+
 // noteServerRequest records that the server sent the client a request for method.
 func (r *recorder) noteServerRequest(method string) {
-	if len(method) > maxProtocolVersionLen {
+	if len(method) > maxMethodLen {
 		return // no method of MCP's is this long; a hostile server's names are not kept
 	}
 	r.mu.Lock()
@@ -59,7 +65,7 @@ func (r *recorder) noteServerRequest(method string) {
 	if r.asked == nil {
 		r.asked = map[string]bool{}
 	}
-	if len(r.asked) < 32 {
+	if len(r.asked) < maxServerRequests {
 		r.asked[method] = true
 	}
 }
