@@ -137,7 +137,8 @@ func podCondition(p *corev1.Pod, t corev1.PodConditionType) corev1.ConditionStat
 	return ""
 }
 
-// newestRevision is the pod-template-hash of the Deployment's newest revision. Where the pods
+// newestRevision is the pod-template-hash of the Deployment's newest revision, "" while the
+// Deployment controller has not made it. Where the pods
 // share one revision and that is known to be it (podsTell: the Deployment is rolled out, or no
 // revision was verified yet, so nothing could be rolled back anyway), it costs no request; in a
 // rollout it is the ReplicaSet whose revision number is the Deployment's.
@@ -151,8 +152,11 @@ func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.De
 			return pods[0].Revision, nil
 		}
 	}
+	// Until the Deployment controller has seen the Deployment's latest spec, its revision
+	// annotation still names the revision before it: the newest one is not made yet, and the
+	// verified one must not be taken for it.
 	want := dep.Annotations[revisionAnnotation]
-	if want == "" {
+	if want == "" || dep.Status.ObservedGeneration < dep.Generation {
 		return "", nil
 	}
 	sets, err := r.replicaSets(ctx, dep)
