@@ -24,16 +24,19 @@ import (
 // objects the chart no longer renders. An object of the same name that this MCPServer does not
 // own is never taken over: it is returned as a conflict for the user to resolve. An object
 // already as rendered is not written at all; wrote says whether anything was.
-func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1beta1.MCPServer, objs, managed []client.Object) (conflicts []string, wrote bool, err error) {
+//
+// wroteDeployment tells that the Deployment was written: the cache still holds the one before
+// it until the watch delivers the write, so what the cache says of its revision is stale.
+func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1beta1.MCPServer, objs, managed []client.Object) (conflicts []string, wrote, wroteDeployment bool, err error) {
 	rendered := map[schema.GroupVersionKind]bool{}
 	gvks := make([]schema.GroupVersionKind, len(objs))
 	for i, obj := range objs {
 		if gvks[i], err = apiutil.GVKForObject(obj, r.Scheme); err != nil {
-			return nil, false, err
+			return nil, false, false, err
 		}
 		rendered[gvks[i]] = true
 		if obj.GetName() != server.Name || obj.GetNamespace() != server.Namespace {
-			return nil, false, fmt.Errorf("the chart rendered %s %s/%s; every object must be named after the MCPServer",
+			return nil, false, false, fmt.Errorf("the chart rendered %s %s/%s; every object must be named after the MCPServer",
 				gvks[i].Kind, obj.GetNamespace(), obj.GetName())
 		}
 	}
@@ -49,8 +52,12 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1bet
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, slices.Contains(applied, true), err
+	err = g.Wait()
+	for i, gvk := range gvks {
+		wroteDeployment = wroteDeployment || (applied[i] && gvk.Kind == "Deployment")
+	}
+	if err != nil {
+		return nil, slices.Contains(applied, true), wroteDeployment, err
 	}
 	wrote = slices.Contains(applied, true)
 	for _, conflict := range found {
@@ -59,10 +66,10 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1bet
 		}
 	}
 	if len(conflicts) > 0 {
-		return conflicts, wrote, nil
+		return conflicts, wrote, wroteDeployment, nil
 	}
 	pruned, err := r.prune(ctx, server, rendered, managed)
-	return nil, wrote || pruned, err
+	return nil, wrote || pruned, wroteDeployment, err
 }
 
 // applyObject applies one object unless it is already as rendered, and returns a conflict

@@ -135,6 +135,8 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	replicas, current := r.memo.Current(ctx, r.Client, server, inputs, managed)
 	stored := r.statuses.stored(req.NamespacedName, server)
 	var objs []client.Object
+	// deploymentWritten: this reconcile wrote the Deployment, which the cache does not show yet.
+	deploymentWritten := false
 	if !current {
 		objs, err = r.render(server, check.configHash, admin, apis, gatewayTarget(server, check.gateway))
 		if err != nil {
@@ -150,7 +152,9 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		}
 
 		// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
-		conflicts, wrote, err := r.applyObjects(ctx, server, objs, managed)
+		var conflicts []string
+		var wrote bool
+		conflicts, wrote, deploymentWritten, err = r.applyObjects(ctx, server, objs, managed)
 		if apierrors.IsInvalid(err) {
 			// The spec passed the MCPServer schema, but what it renders does not pass the
 			// API server's validation of those objects (a label value too long, say): that
@@ -197,7 +201,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	//    readiness gate, and decide the rollout: verified, held, or due to be rolled back.
 	var decision rollout.Decision
 	if obs.Workload.Found {
-		obs.Rollout, decision, err = r.verifyRollout(ctx, server, stored, obs.Workload, check.configHash, check.tls, obs.Address)
+		obs.Rollout, decision, err = r.verifyRollout(ctx, server, stored, obs.Workload, deploymentWritten, check.configHash, check.tls, obs.Address)
 		if err != nil {
 			return r.failed("error", err)
 		}
@@ -244,7 +248,7 @@ func (r *MCPServerReconciler) rollBack(ctx context.Context, server *mcpv1beta1.M
 	if err := r.holdVerifiedRevision(ctx, server, objs, d.Status.VerifiedRevision); err != nil {
 		return err
 	}
-	if _, _, err := r.applyObjects(ctx, server, objs, managed); err != nil {
+	if _, _, _, err := r.applyObjects(ctx, server, objs, managed); err != nil {
 		return fmt.Errorf("rolling back to revision %s: %w", d.Status.VerifiedRevision, err)
 	}
 	rollbacks.Inc()

@@ -38,9 +38,11 @@ const revisionAnnotation = "deployment.kubernetes.io/revision"
 // verifyRollout verifies the server's pods one by one when its Deployment carries the
 // operator's readiness gate: it asks the handshake scheduler for each running pod's verdict,
 // decides the rollout (internal/rollout), and writes the gates that change. It returns what
-// status shows; the caller writes it, and rolls back when the decision says so.
+// status shows; the caller writes it, and rolls back when the decision says so. When this
+// reconcile wrote the Deployment, the cached one is the one before it, so the newest revision
+// is not known yet (the next reconcile, which the write's watch event brings, knows it).
 func (r *MCPServerReconciler) verifyRollout(ctx context.Context, server *mcpv1beta1.MCPServer, stored mcpv1beta1.MCPServerStatus,
-	w status.Workload, configHash string, tls mcpprobe.TLS, url string) (*status.Rollout, rollout.Decision, error) {
+	w status.Workload, deploymentWritten bool, configHash string, tls mcpprobe.TLS, url string) (*status.Rollout, rollout.Decision, error) {
 	name := client.ObjectKeyFromObject(server)
 	dep := &appsv1.Deployment{}
 	if owned, err := r.ownedObject(ctx, server, dep); err != nil || !owned {
@@ -61,11 +63,13 @@ func (r *MCPServerReconciler) verifyRollout(ctx context.Context, server *mcpv1be
 		AllowToolRemoval: server.Spec.Rollout != nil && server.Spec.Rollout.AllowToolRemoval,
 	}
 	in.Pods = r.observePods(name, pods.Items, url, server.Spec.Config.Port, tls)
-	newest, err := r.newestRevision(ctx, dep, in.Pods, w.RolledOut || stored.Rollout == nil || stored.Rollout.VerifiedRevision == "")
-	if err != nil {
-		return nil, rollout.Decision{}, err
+	if !deploymentWritten {
+		newest, err := r.newestRevision(ctx, dep, in.Pods, w.RolledOut || stored.Rollout == nil || stored.Rollout.VerifiedRevision == "")
+		if err != nil {
+			return nil, rollout.Decision{}, err
+		}
+		in.Newest = newest
 	}
-	in.Newest = newest
 	d := rollout.Decide(in)
 	if d.RollBack {
 		if rs, err := r.revision(ctx, server, d.Status.VerifiedRevision); err != nil {

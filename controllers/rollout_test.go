@@ -174,6 +174,9 @@ func TestBadRevisionIsRolledBack(t *testing.T) {
 	u, _ := url.Parse(notMCP.URL)
 	routePod(t, "10.0.0.2", u.Host)
 	d2 := newImage(t, s, "quay.io/example/mcp-server:2.0.0-broken")
+	// Until the Deployment controller has seen the new template, the newest revision is not
+	// known, and the verified one is not taken for it.
+	waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionUnknown, mcpv1beta1.ReasonRolloutVerifying)
 	second := revisionOf(t, d2, 2, "r2", "10.0.0.2")
 	rollingStatus(t, d2)
 	if c := waitForGate(t, second, corev1.ConditionFalse); c.Reason == "" {
