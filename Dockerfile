@@ -1,5 +1,6 @@
-# The operator image: two static binaries (the operator, /manager, and the catalog page,
-# /mcp-catalog) on a distroless base, running as a non-root user.
+# The operator image: three static binaries (the operator, /manager; the catalog page,
+# /mcp-catalog; and the stdio bridge, /mcp-stdio-bridge, which the operator injects into the
+# pods of stdio MCP servers) on a distroless base, running as a non-root user.
 FROM golang:1.26 AS builder
 ARG TARGETOS
 ARG TARGETARCH
@@ -13,13 +14,16 @@ COPY controllers/ controllers/
 COPY internal/ internal/
 COPY helm-charts/ helm-charts/
 COPY cmd/mcp-catalog/ cmd/mcp-catalog/
+COPY cmd/mcp-stdio-bridge/ cmd/mcp-stdio-bridge/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} \
     go build -trimpath -ldflags="-s -w" -o manager . && \
     CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} \
-    go build -trimpath -ldflags="-s -w" -o mcp-catalog ./cmd/mcp-catalog
+    go build -trimpath -ldflags="-s -w" -o mcp-catalog ./cmd/mcp-catalog && \
+    CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} \
+    go build -trimpath -ldflags="-s -w" -o mcp-stdio-bridge ./cmd/mcp-stdio-bridge
 
 FROM gcr.io/distroless/static:nonroot
 WORKDIR /
-COPY --from=builder /workspace/manager /workspace/mcp-catalog ./
+COPY --from=builder /workspace/manager /workspace/mcp-catalog /workspace/mcp-stdio-bridge ./
 USER 65532:65532
 ENTRYPOINT ["/manager"]

@@ -31,14 +31,24 @@ func goList(t *testing.T, args ...string) []string {
 	return strings.Split(strings.TrimSpace(string(out)), "\n")
 }
 
-// TestProgramsLinkNoTesting: the operator, the catalog page, the sample server and the demo are
-// programs people run; the testing package (and its flags) has no place in them.
+// TestProgramsLinkNoTesting: the operator, the catalog page, the stdio bridge, the sample server
+// and the demo are programs people run; the testing package (and its flags) has no place in them.
 func TestProgramsLinkNoTesting(t *testing.T) {
-	for _, program := range []string{".", "./cmd/mcp-catalog", "./cmd/sample-mcp-server", "./hack/demo"} {
+	for _, program := range []string{".", "./cmd/mcp-catalog", "./cmd/mcp-stdio-bridge", "./cmd/sample-mcp-server", "./hack/demo"} {
 		for _, dep := range goList(t, "-deps", program) {
 			if dep == "testing" {
 				t.Errorf("%s links the testing package: test support it uses must not import testing", program)
 			}
+		}
+	}
+}
+
+// TestBridgeLinksNoKubernetes: the stdio bridge is copied into every stdio server's pod and runs
+// beside the server; it speaks MCP and nothing else, so no Kubernetes client belongs in it.
+func TestBridgeLinksNoKubernetes(t *testing.T) {
+	for _, dep := range goList(t, "-deps", "./cmd/mcp-stdio-bridge") {
+		if strings.HasPrefix(dep, "k8s.io/") || strings.HasPrefix(dep, "sigs.k8s.io/") {
+			t.Errorf("the stdio bridge links %s", dep)
 		}
 	}
 }

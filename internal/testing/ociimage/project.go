@@ -27,8 +27,8 @@ func GoBinary(ctx context.Context, dir, name, pkg string) (string, error) {
 	return out, nil
 }
 
-// OperatorImage is the operator's image as the Dockerfile's final stage makes it: /manager and
-// /mcp-catalog, non-root, /manager the entrypoint.
+// OperatorImage is the operator's image as the Dockerfile's final stage makes it: /manager,
+// /mcp-catalog and /mcp-stdio-bridge, non-root, /manager the entrypoint.
 func OperatorImage(ctx context.Context, dir string) (v1.Image, error) {
 	manager, err := GoBinary(ctx, dir, "manager", ".")
 	if err != nil {
@@ -38,8 +38,13 @@ func OperatorImage(ctx context.Context, dir string) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	bridge, err := GoBinary(ctx, dir, "mcp-stdio-bridge", "./cmd/mcp-stdio-bridge")
+	if err != nil {
+		return nil, err
+	}
 	return Build(Spec{
-		Files:      map[string]File{"/manager": {Source: manager, Mode: 0o755}, "/mcp-catalog": {Source: catalog, Mode: 0o755}},
+		Files: map[string]File{"/manager": {Source: manager, Mode: 0o755}, "/mcp-catalog": {Source: catalog, Mode: 0o755},
+			"/mcp-stdio-bridge": {Source: bridge, Mode: 0o755}},
 		Entrypoint: []string{"/manager"},
 	})
 }

@@ -1,0 +1,95 @@
+// Copyright 2026 The MCP Operator Authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package stdiobridge_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// childModeEnv makes the test binary a stdio MCP server (see TestMain), so that the bridge's
+// tests run a real go-sdk server as their child.
+const childModeEnv = "STDIOBRIDGE_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(childModeEnv); mode != "" {
+		runChild(mode)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// childCommand is the command that runs the test binary as a child of the given mode.
+func childCommand(t *testing.T, mode string) []string {
+	t.Helper()
+	t.Setenv(childModeEnv, mode)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{self}
+}
+
+type textInput struct {
+	Text string `json:"text"`
+}
+
+// runChild is the child's program. Modes:
+//   - server: a go-sdk stdio server with the tools echo, pid, crash and huge;
+//   - noisy: the same server, after writing lines that are not JSON-RPC and one longer than
+//     any limit to stdout;
+//   - exit: writes a reason to stderr and exits 3;
+//   - silent: reads stdin and never answers, and ignores SIGTERM;
+//   - stubborn: the server, which ignores SIGTERM and stays after its stdin closes.
+func runChild(mode string) {
+	switch mode {
+	case "exit":
+		fmt.Fprintln(os.Stderr, "config file /etc/server.toml: no such file")
+		os.Exit(3)
+	case "silent":
+		signal.Ignore(syscall.SIGTERM)
+		scanner := bufio.NewScanner(os.Stdin)
+		for scanner.Scan() {
+		}
+		select {}
+	case "stubborn":
+		signal.Ignore(syscall.SIGTERM)
+		defer func() { select {} }()
+	case "noisy":
+		fmt.Println("starting the server on stdio")
+		fmt.Println(`{"not": "json-rpc"}`)
+		fmt.Println(strings.Repeat("x", 3<<20))
+	}
+	server := mcp.NewServer(&mcp.Implementation{Name: "stdio-test", Version: "1.2.3"}, nil)
+	mcp.AddTool(server, &mcp.Tool{Name: "echo", Description: "Echoes its text."},
+		func(_ context.Context, _ *mcp.CallToolRequest, in textInput) (*mcp.CallToolResult, textInput, error) {
+			return nil, in, nil
+		})
+	mcp.AddTool(server, &mcp.Tool{Name: "pid", Description: "Says which process answers."},
+		func(_ context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, textInput, error) {
+			return nil, textInput{Text: fmt.Sprint(os.Getpid())}, nil
+		})
+	mcp.AddTool(server, &mcp.Tool{Name: "crash", Description: "Exits the process mid-call."},
+		func(_ context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, textInput, error) {
+			fmt.Fprintln(os.Stderr, "crashing as asked")
+			os.Exit(2)
+			return nil, textInput{}, nil
+		})
+	mcp.AddTool(server, &mcp.Tool{Name: "huge", Description: "Answers with 3 MiB."},
+		func(_ context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, textInput, error) {
+			return nil, textInput{Text: strings.Repeat("y", 3<<20)}, nil
+		})
+	if err := server.Run(context.Background(), &mcp.StdioTransport{}); err != nil && mode != "stubborn" {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
