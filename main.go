@@ -162,6 +162,9 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 		"What the NetworkPolicy of a server whose spec sets no spec.network.ingressFrom allows: open (its port from anyone) "+
 			"or restricted (only from the operator and the admin values' networkPolicy.allowedPeers, egress DNS only). "+
 			"Admin values (networkPolicy.defaultPosture) win over it.")
+	fs.StringVar(&o.controllers.StdioBridgeImage, "stdio-bridge-image", os.Getenv("RELATED_IMAGE_STDIO_BRIDGE"),
+		"Image holding /mcp-stdio-bridge, which the pods of stdio MCP servers (spec.stdio) run: the operator's own image, "+
+			"which its install manifests give in RELATED_IMAGE_STDIO_BRIDGE. Empty: stdio servers are not accepted.")
 	fs.BoolVar(&o.installImagePolicy, "install-image-policy", os.Getenv("MCP_INSTALL_IMAGE_POLICY") == "true",
 		"Install the MCPServer image admission policy (config/admission) at start, with its parameters ConfigMap in the "+
 			"operator's namespace (created once, never overwritten). For OLM, whose bundles cannot carry it: set "+

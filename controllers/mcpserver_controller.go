@@ -49,7 +49,9 @@ type MCPServerReconciler struct {
 	Renderer  *render.Renderer
 	// OperatorValues is the operator's own value layer (render.OperatorValues).
 	OperatorValues map[string]any
-	Admin          *adminvalues.Store
+	// StdioBridge says the operator has a stdio bridge image to inject into stdio servers.
+	StdioBridge bool
+	Admin       *adminvalues.Store
 	// Handshakes runs the MCP handshakes (step 6) off the reconcile path.
 	Handshakes *handshake.Scheduler
 	// ClusterDomain is the DNS suffix of Services, for status.address.url.
@@ -268,6 +270,7 @@ func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1beta1.M
 	}
 	problems := append(nameProblems(server.Name), server.Spec.Network.Problems()...)
 	problems = append(problems, gatewayProblems(server)...)
+	problems = append(problems, stdioProblems(server, r.StdioBridge)...)
 	check.problems = append(problems, check.problems...)
 	return check, nil
 }

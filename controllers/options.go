@@ -35,6 +35,9 @@ type Options struct {
 	// NetworkPolicyDefaultPosture is open or restricted: what the NetworkPolicy of a server
 	// whose spec says nothing allows (render.PostureOpen when empty).
 	NetworkPolicyDefaultPosture string
+	// StdioBridgeImage holds /mcp-stdio-bridge, for stdio servers (the operator's own image);
+	// empty: stdio servers are refused in Accepted.
+	StdioBridgeImage string
 	// RouteAPIRecheck is how often, at most, discovery is asked again for the Route API while an
 	// MCPServer wants a Route that the cluster did not serve (default 1m).
 	RouteAPIRecheck time.Duration

@@ -55,7 +55,7 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 	if posture == "" {
 		posture = render.PostureOpen
 	}
-	operatorValues, err := render.OperatorValues(o.AdminValues.Namespace, posture)
+	operatorValues, err := render.OperatorValues(o.AdminValues.Namespace, posture, o.StdioBridgeImage)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +82,7 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 		Events:         mgr.GetEventRecorder(source),
 		Renderer:       renderer,
 		OperatorValues: operatorValues,
+		StdioBridge:    o.StdioBridgeImage != "",
 		Admin:          admin,
 		Handshakes:     handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain:  o.ClusterDomain,

@@ -55,6 +55,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	mcptest.ServeStdioIfAsked()
 	ctrl.SetLogger(zap.New(zap.Level(zapcore.Level(zapLevel())), zap.StacktraceLevel(zapcore.PanicLevel)))
 	var err error
 	env, err = testenv.Start(testenv.Options{})
@@ -98,8 +99,9 @@ func startOperator(ctx context.Context) (<-chan struct{}, error) {
 		Handshakes: handshake.Options{
 			Workers: 4, Interval: time.Second, InitialBackoff: 200 * time.Millisecond, MaxBackoff: time.Second,
 		},
-		Probe:           mcpprobe.Config{Timeout: 2 * time.Second, Resolver: resolver},
-		RouteAPIRecheck: 500 * time.Millisecond,
+		Probe:            mcpprobe.Config{Timeout: 2 * time.Second, Resolver: resolver},
+		RouteAPIRecheck:  500 * time.Millisecond,
+		StdioBridgeImage: testBridgeImage,
 	})
 	if err != nil {
 		return nil, err

@@ -75,6 +75,13 @@ type MCPServerSpec struct {
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Rollout"
 	Rollout *RolloutConfig `json:"rollout,omitempty"`
 
+	// Stdio says the server speaks MCP over stdio only, and how to start it: the operator runs
+	// it behind its stdio bridge, which serves streamable HTTP on config.port and config.path.
+	// An addition of this operator.
+	// +optional
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Stdio"
+	Stdio *StdioConfig `json:"stdio,omitempty"`
+
 	// Gateway registers the server with a gateway through an MCPGatewayBinding-style provider.
 	// The provider "httproute" routes a Gateway API Gateway (named in the ConfigMap configRef,
 	// keys gateway-name and gateway-namespace, optional hostname) to the server's Service on
@@ -550,6 +557,56 @@ type RolloutConfig struct {
 	// +kubebuilder:validation:Maximum=86400
 	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Deadline Seconds",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:number"}
 	DeadlineSeconds *int32 `json:"deadlineSeconds,omitempty"`
+}
+
+// StdioSessions says how the sessions of a stdio server map to its processes.
+// +kubebuilder:validation:Enum=PerSession;Shared
+type StdioSessions string
+
+const (
+	// StdioPerSession starts a process for each MCP session: the server may keep session state.
+	StdioPerSession StdioSessions = "PerSession"
+	// StdioShared serves every session from one process per pod: only for servers that keep
+	// no session state.
+	StdioShared StdioSessions = "Shared"
+)
+
+// StdioConfig says that the server speaks MCP over stdio only, and how to start it. The
+// operator runs it behind its stdio bridge, which serves streamable HTTP on config.port and
+// config.path. An addition of this operator.
+type StdioConfig struct {
+	// Command is the program to run and its first arguments, without a shell; the program is
+	// looked up in the image's PATH and config.arguments follow it. Unset, the image's
+	// entrypoint and command are read from its registry (with the pull secrets).
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=4096
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Command"
+	Command []string `json:"command,omitempty"`
+
+	// Sessions is PerSession (a process for each MCP session, the default) or Shared (one
+	// process per pod serves every session, for servers that keep no session state).
+	// +optional
+	// +kubebuilder:default=PerSession
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Sessions",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:select:PerSession","urn:alm:descriptor:com.tectonic.ui:select:Shared"}
+	Sessions StdioSessions `json:"sessions,omitempty"`
+
+	// MaxSessions bounds the sessions each pod serves at once, 1 to 1024 (default 32). One more
+	// is refused with HTTP 503 until a session ends.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1024
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Max Sessions",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:number","urn:alm:descriptor:com.tectonic.ui:advanced"}
+	MaxSessions *int32 `json:"maxSessions,omitempty"`
+
+	// IdleTimeoutSeconds ends a session that had no request and no open event stream for so
+	// long, 10 to 86400 (default 900); in PerSession mode its process stops with it.
+	// +optional
+	// +kubebuilder:validation:Minimum=10
+	// +kubebuilder:validation:Maximum=86400
+	// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Idle Timeout Seconds",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:number","urn:alm:descriptor:com.tectonic.ui:advanced"}
+	IdleTimeoutSeconds *int32 `json:"idleTimeoutSeconds,omitempty"`
 }
 
 // MCPConfig describes how the server behaves as an MCP server.

@@ -93,7 +93,9 @@ func Generate(o Options) (Files, error) {
 		return nil, err
 	}
 	csv.Annotations["alm-examples"] = examples
-	csv.Spec.RelatedImages = []operatorsv1alpha1.RelatedImage{{Name: "mcp-operator", Image: o.Image}}
+	// The stdio bridge is in the operator's image; named apart, as the RELATED_IMAGE_ variable
+	// that carries it, so that a disconnected mirror knows both uses.
+	csv.Spec.RelatedImages = []operatorsv1alpha1.RelatedImage{{Name: "mcp-operator", Image: o.Image}, {Name: "stdio-bridge", Image: o.Image}}
 	if err := in.installStrategy(&csv, o.Image); err != nil {
 		return nil, err
 	}
@@ -231,8 +233,14 @@ func (in *inputs) installStrategy(csv *operatorsv1alpha1.ClusterServiceVersion, 
 	serviceAccounts := map[string]bool{}
 	for _, d := range in.deployments {
 		for i := range d.Spec.Template.Spec.Containers {
-			if d.Spec.Template.Spec.Containers[i].Image == placeholderImage {
-				d.Spec.Template.Spec.Containers[i].Image = image
+			c := &d.Spec.Template.Spec.Containers[i]
+			if c.Image == placeholderImage {
+				c.Image = image
+			}
+			for j := range c.Env {
+				if c.Env[j].Value == placeholderImage {
+					c.Env[j].Value = image
+				}
 			}
 		}
 		useOLMCertificates(d)

@@ -36,15 +36,26 @@ func Installer(root, image string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// setImage replaces the placeholder image in a Deployment's containers.
+// setImage replaces the placeholder image in a Deployment's containers, and in the values of
+// their environment (RELATED_IMAGE_STDIO_BRIDGE: the stdio bridge comes from the same image).
 func setImage(deployment map[string]any, image string) error {
 	spec, _ := deployment["spec"].(map[string]any)
 	template, _ := spec["template"].(map[string]any)
 	podSpec, _ := template["spec"].(map[string]any)
 	containers, _ := podSpec["containers"].([]any)
 	for _, c := range containers {
-		if container, ok := c.(map[string]any); ok && container["image"] == placeholderImage {
+		container, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		if container["image"] == placeholderImage {
 			container["image"] = image
+		}
+		env, _ := container["env"].([]any)
+		for _, e := range env {
+			if v, ok := e.(map[string]any); ok && v["value"] == placeholderImage {
+				v["value"] = image
+			}
 		}
 	}
 	return nil

@@ -103,15 +103,15 @@ func TestNetworkPolicyOfEachNetworkShape(t *testing.T) {
 // with no peer at all nothing gets in; admin values choose the posture over the flag.
 func TestRestrictedPosture(t *testing.T) {
 	r := newRenderer(t)
-	restricted, err := render.OperatorValues("mcp-operator-system", render.PostureRestricted)
+	restricted, err := render.OperatorValues("mcp-operator-system", render.PostureRestricted, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := render.OperatorValues("mcp-operator-system", render.PostureOpen)
+	open, err := render.OperatorValues("mcp-operator-system", render.PostureOpen, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := render.OperatorValues("x", "closed"); err == nil {
+	if _, err := render.OperatorValues("x", "closed", ""); err == nil {
 		t.Error("posture closed was accepted")
 	}
 	operator := networkingv1.NetworkPolicyPeer{

@@ -18,9 +18,10 @@ const (
 var OperatorPodLabels = map[string]string{"control-plane": "controller-manager", "app.kubernetes.io/name": "mcp-operator"}
 
 // OperatorValues are the values the operator knows of itself, the layer beneath the admin
-// defaults: its default network posture, and its own pods as a NetworkPolicy peer (in
-// namespace) so that every server's policy lets its handshake through.
-func OperatorValues(namespace, posture string) (map[string]any, error) {
+// defaults: its default network posture, its own pods as a NetworkPolicy peer (in namespace)
+// so that every server's policy lets its handshake through, and the image of its stdio bridge
+// (its own image; an admin may name a mirror).
+func OperatorValues(namespace, posture, bridgeImage string) (map[string]any, error) {
 	if posture != PostureOpen && posture != PostureRestricted {
 		return nil, fmt.Errorf("network policy posture %q: want %s or %s", posture, PostureOpen, PostureRestricted)
 	}
@@ -32,5 +33,8 @@ func OperatorValues(namespace, posture string) (map[string]any, error) {
 		"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": namespace}},
 		"podSelector":       map[string]any{"matchLabels": labels},
 	}
-	return map[string]any{"networkPolicy": map[string]any{"defaultPosture": posture, "operatorPeers": []any{peer}}}, nil
+	return map[string]any{
+		"networkPolicy": map[string]any{"defaultPosture": posture, "operatorPeers": []any{peer}},
+		"stdioBridge":   map[string]any{"image": bridgeImage},
+	}, nil
 }

@@ -44,6 +44,9 @@ func SpecValues(server *mcpv1beta1.MCPServer, configHash string) (map[string]any
 	if r := spec.Rollout; r != nil && r.Verify != "" {
 		v["rollout"] = map[string]any{"verify": string(r.Verify)}
 	}
+	if stdio := stdioValues(spec); stdio != nil {
+		v["stdio"] = stdio
+	}
 	if spec.MCP.Stateless != nil {
 		v["stateless"] = *spec.MCP.Stateless
 	}
@@ -85,6 +88,32 @@ func SpecValues(server *mcpv1beta1.MCPServer, configHash string) (map[string]any
 		}
 	}
 	return v, nil
+}
+
+// stdioValues are the bridge's settings of a stdio server (nil for one that serves HTTP).
+func stdioValues(spec *mcpv1beta1.MCPServerSpec) map[string]any {
+	st := spec.Stdio
+	if st == nil {
+		return nil
+	}
+	command := make([]any, len(st.Command))
+	for i, c := range st.Command {
+		command[i] = c
+	}
+	v := map[string]any{"command": command, "path": spec.Config.Path}
+	if spec.Config.Path == "" {
+		v["path"] = "/mcp" // the API's default
+	}
+	if st.Sessions != "" {
+		v["sessions"] = string(st.Sessions)
+	}
+	if st.MaxSessions != nil {
+		v["maxSessions"] = int64(*st.MaxSessions)
+	}
+	if st.IdleTimeoutSeconds != nil {
+		v["idleTimeoutSeconds"] = int64(*st.IdleTimeoutSeconds)
+	}
+	return v
 }
 
 // SplitReservedAnnotations separates the annotations a user may set from those with the

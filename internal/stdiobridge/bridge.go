@@ -31,6 +31,8 @@ type Bridge struct {
 	// shared is the one process of Shared mode.
 	shared *process
 	done   chan struct{}
+	// closing counts the sessions being closed, which Close waits for.
+	closingSessions sync.WaitGroup
 }
 
 // New starts a bridge; in Shared mode it starts the server and initializes it.
@@ -66,7 +68,7 @@ func (b *Bridge) Sessions() int {
 	return len(b.sessions)
 }
 
-// Close ends every session and stops every server process.
+// Close ends every session and stops every server process, and returns when they are gone.
 func (b *Bridge) Close() {
 	b.mu.Lock()
 	if b.closing {
@@ -86,6 +88,7 @@ func (b *Bridge) Close() {
 		wg.Go(b.shared.stop)
 	}
 	wg.Wait()
+	b.closingSessions.Wait()
 }
 
 // ServeHTTP implements the streamable HTTP transport's endpoint.
@@ -251,7 +254,7 @@ func (b *Bridge) remove(s *session) {
 	b.mu.Lock()
 	delete(b.sessions, s.id)
 	b.mu.Unlock()
-	go s.close()
+	b.closingSessions.Go(s.close)
 }
 
 // broadcast passes the shared server's notifications to every session. A request of the

@@ -40,7 +40,8 @@ type child struct {
 // processes it starts, as npx's node), and calls deliver for every message it writes.
 func startChild(o *Options, deliver func(jsonrpc.Message)) (*child, error) {
 	cmd := exec.Command(o.Command[0], o.Command[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a bridge that dies (it is the container's first process) takes its servers.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	c := &child{cmd: cmd, outbox: make(chan []byte, outboxSize), exited: make(chan struct{}),
 		stderr: &tailWriter{w: o.Stderr}}
 	cmd.Stderr = c.stderr

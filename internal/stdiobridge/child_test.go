@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,7 +26,31 @@ func TestMain(m *testing.M) {
 		runChild(mode)
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if left := childrenLeft(); len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "the bridge left server processes running: %v\n", left)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// childrenLeft lists the processes this test binary started that still run: every bridge
+// is closed by its test, and a closed bridge has stopped all its servers.
+func childrenLeft() []string {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var left []string
+	for _, path := range stats {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
+		if len(fields) > 1 && fields[1] == fmt.Sprint(os.Getpid()) && fields[0] != "Z" {
+			left = append(left, filepath.Base(filepath.Dir(path)))
+		}
+	}
+	return left
 }
 
 // childCommand is the command that runs the test binary as a child of the given mode.

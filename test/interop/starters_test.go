@@ -6,6 +6,7 @@ package interop_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
+
+	"github.com/mcp-operator/mcp-operator/internal/stdiobridge"
 )
 
 // Pinned npm releases (each has its lock files in testdata/node/<name>-<release>).
@@ -154,6 +157,55 @@ current-context: none
 	port := freePort(t)
 	p := start(t, nil, port, bin, "--port", strconv.Itoa(port), "--kubeconfig", kubeconfig)
 	return "http://" + p.addr + "/mcp"
+}
+
+// dummyKubeconfig writes a kubeconfig for a cluster that is not there: listing tools needs no
+// cluster.
+func dummyKubeconfig(t *testing.T) string {
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	config := `apiVersion: v1
+kind: Config
+clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: none, user: {token: none}}]
+contexts: [{name: none, context: {cluster: none, user: none}}]
+current-context: none
+`
+	if err := os.WriteFile(kubeconfig, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return kubeconfig
+}
+
+// kubernetesMCPStdio is the command of the customer's server in its default mode, stdio.
+func kubernetesMCPStdio(t *testing.T) []string {
+	bin := os.Getenv("TEST_ASSET_KUBERNETES_MCP_SERVER")
+	if _, err := os.Stat(bin); err != nil {
+		requireOrSkip(t, fmt.Sprintf("the kubernetes-mcp-server binary is not fetched (TEST_ASSET_KUBERNETES_MCP_SERVER=%q): run `hack/control-plane.sh node`", bin))
+	}
+	return []string{bin, "--kubeconfig", dummyKubeconfig(t)}
+}
+
+// everythingStdio is the command of the reference server in its stdio mode.
+func everythingStdio(t *testing.T) []string {
+	dir := filepath.Dir(npmServer(t, "sdk-v1.mjs", "everything-"+everythingRelease))
+	return []string{node(t), filepath.Join(dir, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js"), "stdio"}
+}
+
+// bridged serves a stdio server's command behind the operator's stdio bridge, as a pod of an
+// MCPServer with spec.stdio runs it (in-process here; the real-node suite runs the binary).
+func bridged(command func(t *testing.T) []string) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		b, err := stdiobridge.New(stdiobridge.Options{Command: command(t), Version: "interop", Stderr: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(b)
+		t.Cleanup(func() {
+			srv.Close()
+			b.Close()
+		})
+		return srv.URL + "/mcp"
+	}
 }
 
 // authServer is a go-sdk server behind go-sdk's own Bearer-token middleware, which refuses

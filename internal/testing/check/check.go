@@ -9,6 +9,7 @@ package check
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -58,7 +59,7 @@ func CheckRestricted(t testing.TB, pod corev1.PodSpec) {
 		psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault || psc.RunAsUser != nil || psc.FSGroup != nil {
 		t.Errorf("pod security context %+v", psc)
 	}
-	for _, c := range pod.Containers {
+	for _, c := range append(slices.Clone(pod.InitContainers), pod.Containers...) {
 		sc := c.SecurityContext
 		if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation || sc.ReadOnlyRootFilesystem == nil ||
 			!*sc.ReadOnlyRootFilesystem || sc.Capabilities == nil || len(sc.Capabilities.Drop) != 1 || sc.Capabilities.Drop[0] != "ALL" ||
