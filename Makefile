@@ -131,6 +131,11 @@ BENCH_ARGS ?=
 bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about an hour).
 	env $(TEST_ENV) go run ./hack/bench -n $(BENCH_N) $(BENCH_ARGS)
 
+.PHONY: bench-bridge
+bench-bridge: ## Measure the stdio bridge: latency per tool call and memory per session (docs/stdio-bridge.md says what was measured).
+	go test -run '^$$' -bench ToolCall -benchtime 2000x -count 3 ./internal/stdiobridge/
+	go test -run '^$$' -bench SessionMemory -benchtime 1x ./internal/stdiobridge/
+
 .PHONY: interop-docs
 interop-docs: node ## Verify the MCP servers of the interop matrix (every protocol revision) and rewrite docs/interop.md.
 	env $(TEST_ENV) INTEROP_WRITE_DOCS=1 go test -count=1 ./test/interop/
