@@ -23,6 +23,7 @@ import (
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
+	"github.com/mcp-operator/mcp-operator/internal/imageconfig"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/internal/rendermemo"
@@ -51,7 +52,9 @@ type MCPServerReconciler struct {
 	OperatorValues map[string]any
 	// StdioBridge says the operator has a stdio bridge image to inject into stdio servers.
 	StdioBridge bool
-	Admin       *adminvalues.Store
+	// Images reads what an image runs, for stdio servers that give no command.
+	Images *imageconfig.Resolver
+	Admin  *adminvalues.Store
 	// Handshakes runs the MCP handshakes (step 6) off the reconcile path.
 	Handshakes *handshake.Scheduler
 	// ClusterDomain is the DNS suffix of Services, for status.address.url.
@@ -140,7 +143,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	// deploymentWritten: this reconcile wrote the Deployment, which the cache does not show yet.
 	deploymentWritten := false
 	if !current {
-		objs, err = r.render(server, check.configHash, admin, apis, gatewayTarget(server, check.gateway))
+		objs, err = r.render(withStdioCommand(server, check.stdioCommand), check.configHash, admin, apis, gatewayTarget(server, check.gateway))
 		if err != nil {
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "RenderFailed", "Render",
 				"the operator could not render this server's objects; running objects are left as they are: %v", err)
@@ -226,7 +229,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	// 8. Write status, only if it changed; then roll back, once status remembers why.
 	result, err := r.finish(ctx, server, obs, "")
 	if err == nil && decision.RollBack {
-		err = r.rollBack(ctx, server, check.configHash, admin, apis, gatewayTarget(server, check.gateway), managed, decision)
+		err = r.rollBack(ctx, server, check, admin, apis, gatewayTarget(server, check.gateway), managed, decision)
 	}
 	if (wantsRoute(server) && !apis.Routes) || (wantsGateway(server) && !apis.HTTPRoutes) {
 		// Look for the API again later: it may yet appear (an upgrade, a CRD installed).
@@ -240,10 +243,10 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 // rollBack returns the server's Deployment to the last verified revision: it renders the
 // objects again with that revision's pod template and applies them.
-func (r *MCPServerReconciler) rollBack(ctx context.Context, server *mcpv1beta1.MCPServer, configHash string, admin render.AdminValues,
+func (r *MCPServerReconciler) rollBack(ctx context.Context, server *mcpv1beta1.MCPServer, check referenceCheck, admin render.AdminValues,
 	apis platform.APIs, gateway *render.Gateway, managed []client.Object, d rollout.Decision) error {
 	r.memo.Forget(client.ObjectKeyFromObject(server))
-	objs, err := r.render(server, configHash, admin, apis, gateway)
+	objs, err := r.render(withStdioCommand(server, check.stdioCommand), check.configHash, admin, apis, gateway)
 	if err != nil {
 		return err
 	}
@@ -271,6 +274,14 @@ func (r *MCPServerReconciler) validate(ctx context.Context, server *mcpv1beta1.M
 	problems := append(nameProblems(server.Name), server.Spec.Network.Problems()...)
 	problems = append(problems, gatewayProblems(server)...)
 	problems = append(problems, stdioProblems(server, r.StdioBridge)...)
+	command, problem, err := r.imageCommand(ctx, server)
+	if err != nil {
+		return check, err
+	}
+	if problem != "" {
+		problems = append(problems, problem)
+	}
+	check.stdioCommand = command
 	check.problems = append(problems, check.problems...)
 	return check, nil
 }

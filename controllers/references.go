@@ -68,6 +68,9 @@ type referenceCheck struct {
 	// gateway is spec.gateway's ConfigMap (its settings and a digest of its data), when the
 	// server has one and it exists.
 	gateway *gatewayConfig
+	// stdioCommand is what a stdio server without spec.stdio.command runs, read from its
+	// image: the entrypoint, then the arguments (config.arguments, else the image's command).
+	stdioCommand []string
 }
 
 // gatewayConfig is what spec.gateway's ConfigMap says.

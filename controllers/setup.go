@@ -25,6 +25,7 @@ import (
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/adminvalues"
 	"github.com/mcp-operator/mcp-operator/internal/handshake"
+	"github.com/mcp-operator/mcp-operator/internal/imageconfig"
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
 	"github.com/mcp-operator/mcp-operator/internal/platform"
 	"github.com/mcp-operator/mcp-operator/internal/priority"
@@ -83,6 +84,7 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 		Renderer:       renderer,
 		OperatorValues: operatorValues,
 		StdioBridge:    o.StdioBridgeImage != "",
+		Images:         &imageconfig.Resolver{},
 		Admin:          admin,
 		Handshakes:     handshake.New(mcpprobe.New(o.Probe), o.Handshakes),
 		ClusterDomain:  o.ClusterDomain,

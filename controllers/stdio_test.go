@@ -7,10 +7,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/crane"
+	"github.com/google/go-containerregistry/pkg/registry"
+	ggcrv1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
@@ -21,15 +28,71 @@ import (
 // testBridgeImage is the stdio bridge image the suite's operator is given.
 const testBridgeImage = "quay.io/mcp-operator/mcp-operator:test"
 
-// TestStdioServerWithoutCommandIsRefused: the operator never guesses how to start a stdio
-// server; Accepted says what is needed, and nothing is rolled out.
-func TestStdioServerWithoutCommandIsRefused(t *testing.T) {
+// TestStdioCommandComesFromTheImage: without spec.stdio.command the operator runs what the
+// image's registry says (entrypoint, then the image's command unless config.arguments are
+// set), with the pull secrets; an image that says nothing, or a registry that cannot be read,
+// is Accepted=False asking for the command: the operator never guesses it.
+func TestStdioCommandComesFromTheImage(t *testing.T) {
 	ns := newNamespace(t)
-	s := newServer(t, ns, "no-command", func(s *mcpv1beta1.MCPServer) { s.Spec.Stdio = &mcpv1beta1.StdioConfig{} })
-	got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
-	if c := condition(t, got, mcpv1beta1.ConditionAccepted); !strings.Contains(c.Message, "spec.stdio.command is needed") {
-		t.Errorf("Accepted says %q, want the command asked for", c.Message)
+	reg := startRegistry(t)
+	withEntrypoint := pushImage(t, reg, "mcp/with-entrypoint:1.0", []string{"node", "/app/server.js"}, []string{"--stdio"})
+	bare := pushImage(t, reg, "mcp/bare:1.0", nil, nil)
+	stdio := func(ref string, args ...string) func(*mcpv1beta1.MCPServer) {
+		return func(s *mcpv1beta1.MCPServer) {
+			s.Spec.Source.ContainerImage.Ref = ref
+			s.Spec.Source.ContainerImage.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "not-there"}}
+			s.Spec.Config.Arguments = args
+			s.Spec.Stdio = &mcpv1beta1.StdioConfig{}
+		}
 	}
+	for name, c := range map[string]struct {
+		server func(*mcpv1beta1.MCPServer)
+		want   []string
+	}{
+		"image-command": {stdio(withEntrypoint), []string{"node", "/app/server.js", "--stdio"}},
+		"user-args":     {stdio(withEntrypoint, "--verbose"), []string{"node", "/app/server.js", "--verbose"}},
+	} {
+		s := newServer(t, ns, name, c.server)
+		d := waitForDeployment(t, key(s))
+		args := d.Spec.Template.Spec.Containers[0].Args
+		if i := slices.Index(args, "--"); i < 0 || !slices.Equal(args[i+1:], c.want) {
+			t.Errorf("%s: the bridge runs %q, want %q after --", name, args, c.want)
+		}
+	}
+	for name, c := range map[string]struct {
+		ref, says string
+	}{
+		"bare":    {bare, "names no entrypoint and no command"},
+		"missing": {reg + "/mcp/missing:1.0", "unless its image's registry says"},
+	} {
+		s := newServer(t, ns, name, stdio(c.ref))
+		got := waitForCondition(t, key(s), mcpv1beta1.ConditionAccepted, metav1.ConditionFalse, mcpv1beta1.ReasonInvalid)
+		if msg := condition(t, got, mcpv1beta1.ConditionAccepted).Message; !strings.Contains(msg, "spec.stdio.command is needed") || !strings.Contains(msg, c.says) {
+			t.Errorf("%s: Accepted says %q, want the command asked for and %q", name, msg, c.says)
+		}
+	}
+}
+
+// startRegistry serves an OCI registry on loopback and returns its host:port.
+func startRegistry(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(registry.New())
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// pushImage stores an empty image with an entrypoint and command, and returns its reference.
+func pushImage(t *testing.T, reg, repoTag string, entrypoint, cmd []string) string {
+	t.Helper()
+	img, err := mutate.Config(empty.Image, ggcrv1.Config{Entrypoint: entrypoint, Cmd: cmd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := reg + "/" + repoTag
+	if err := crane.Push(img, ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref
 }
 
 // TestStdioServerIsVerifiedThroughTheBridge: a stdio server's Deployment runs the bridge from
