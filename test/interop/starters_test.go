@@ -136,26 +136,14 @@ func everything(transport string) func(t *testing.T) string {
 }
 
 // kubernetesMCPServer starts the customer's server, the binary `hack/control-plane.sh node`
-// fetches from npm, with a kubeconfig for a cluster that is not there: listing tools needs no
-// cluster.
+// fetches from npm, with a kubeconfig for a cluster that is not there.
 func kubernetesMCPServer(t *testing.T) string {
 	bin := os.Getenv("TEST_ASSET_KUBERNETES_MCP_SERVER")
 	if _, err := os.Stat(bin); err != nil {
 		requireOrSkip(t, fmt.Sprintf("the kubernetes-mcp-server binary is not fetched (TEST_ASSET_KUBERNETES_MCP_SERVER=%q): run `hack/control-plane.sh node`", bin))
 	}
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	config := `apiVersion: v1
-kind: Config
-clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: none, user: {token: none}}]
-contexts: [{name: none, context: {cluster: none, user: none}}]
-current-context: none
-`
-	if err := os.WriteFile(kubeconfig, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	port := freePort(t)
-	p := start(t, nil, port, bin, "--port", strconv.Itoa(port), "--kubeconfig", kubeconfig)
+	p := start(t, nil, port, bin, "--port", strconv.Itoa(port), "--kubeconfig", dummyKubeconfig(t))
 	return "http://" + p.addr + "/mcp"
 }
 

@@ -11,9 +11,11 @@ package localcluster
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -182,39 +184,43 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 		}
 		kcmExtra = append(kcmExtra, "--root-ca-file="+caFile)
 	}
-	kcmPort, schedPort, kwokPort := FreePort(), FreePort(), FreePort()
+	kcmArgs := append([]string{
+		"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
+		"--controllers=" + controllers,
+		"--bind-address=127.0.0.1",
+		"--kube-api-qps=200", "--kube-api-burst=400",
+		"--concurrent-deployment-syncs=10", "--concurrent-replicaset-syncs=10", "--concurrent-gc-syncs=20",
+	}, kcmExtra...)
+	schedArgs := []string{
+		"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
+		"--bind-address=127.0.0.1",
+		"--kube-api-qps=200", "--kube-api-burst=400",
+	}
 	for _, p := range []struct {
 		name, env string
 		args      []string
 	}{
-		{"kube-controller-manager", "TEST_ASSET_KUBE_CONTROLLER_MANAGER", append([]string{
-			"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
-			"--controllers=" + controllers,
-			"--bind-address=127.0.0.1", "--secure-port=" + strconv.Itoa(kcmPort),
-			"--kube-api-qps=200", "--kube-api-burst=400",
-			"--concurrent-deployment-syncs=10", "--concurrent-replicaset-syncs=10", "--concurrent-gc-syncs=20",
-		}, kcmExtra...)},
-		{"kube-scheduler", "TEST_ASSET_KUBE_SCHEDULER", []string{
-			"--kubeconfig=" + c.Kubeconfig, "--leader-elect=false",
-			"--bind-address=127.0.0.1", "--secure-port=" + strconv.Itoa(schedPort),
-			"--kube-api-qps=200", "--kube-api-burst=400",
-		}},
-		{"kwok", "TEST_ASSET_KWOK", []string{
-			"--kubeconfig=" + c.Kubeconfig, "--config=" + kwokConfig,
-			"--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=" + kwokNodeAnnotation + "=fake",
-			"--server-address=127.0.0.1:" + strconv.Itoa(kwokPort), "--node-lease-duration-seconds=40",
-		}},
+		{"kube-controller-manager", "TEST_ASSET_KUBE_CONTROLLER_MANAGER", kcmArgs},
+		{"kube-scheduler", "TEST_ASSET_KUBE_SCHEDULER", schedArgs},
 	} {
-		binary := os.Getenv(p.env)
-		if _, err := os.Stat(binary); err != nil {
-			return fmt.Errorf("%s is not built (%s=%q): run `make control-plane` (hack/control-plane.sh)", p.name, p.env, binary)
-		}
-		proc, err := StartProcess(c.dir, p.name, nil, binary, p.args...)
+		proc, err := c.startServing(ctx, p.name, p.env, p.args)
 		if err != nil {
 			return err
 		}
 		c.Processes = append(c.Processes, proc)
 	}
+	kwokPort := FreePort()
+	binary := os.Getenv("TEST_ASSET_KWOK")
+	if _, err := os.Stat(binary); err != nil {
+		return fmt.Errorf("kwok is not built (TEST_ASSET_KWOK=%q): run `make control-plane` (hack/control-plane.sh)", binary)
+	}
+	proc, err := StartProcess(c.dir, "kwok", nil, binary, "--kubeconfig="+c.Kubeconfig, "--config="+kwokConfig,
+		"--manage-all-nodes=false", "--manage-nodes-with-annotation-selector="+kwokNodeAnnotation+"=fake",
+		"--server-address=127.0.0.1:"+strconv.Itoa(kwokPort), "--node-lease-duration-seconds=40")
+	if err != nil {
+		return err
+	}
+	c.Processes = append(c.Processes, proc)
 	if err := c.createNodes(ctx, o); err != nil {
 		return err
 	}
@@ -225,6 +231,48 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 		return c.Node.start(ctx, c, *o.RealNode)
 	}
 	return nil
+}
+
+// startServing starts a component that serves /healthz on --secure-port and waits until it
+// does. FreePort's port may be taken by another process before the component binds it (the
+// machine runs other tests); the component then exits, and starts again on another port.
+func (c *Cluster) startServing(ctx context.Context, name, env string, args []string) (*Process, error) {
+	binary := os.Getenv(env)
+	if _, err := os.Stat(binary); err != nil {
+		return nil, fmt.Errorf("%s is not built (%s=%q): run `make control-plane` (hack/control-plane.sh)", name, env, binary)
+	}
+	for attempt := 1; ; attempt++ {
+		port := FreePort()
+		proc, err := StartProcess(c.dir, name, nil, binary, append(args, "--secure-port="+strconv.Itoa(port))...)
+		if err != nil {
+			return nil, err
+		}
+		err = waitHealthz(ctx, proc, port)
+		if err == nil {
+			return proc, nil
+		}
+		proc.Kill()
+		if attempt == 3 || !strings.Contains(proc.Tail(5), "address already in use") {
+			return nil, fmt.Errorf("%s did not start: %w\n%s", name, err, proc.Tail(10))
+		}
+	}
+}
+
+// waitHealthz waits until a component answers 200 at https://127.0.0.1:port/healthz, or exits.
+func waitHealthz(ctx context.Context, proc *Process, port int) error {
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // a local component's self-signed certificate
+	url := fmt.Sprintf("https://127.0.0.1:%d/healthz", port)
+	return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+		if exited, err := proc.Exited(); exited {
+			return false, fmt.Errorf("it exited (%v)", err)
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			return false, nil
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, nil
+	})
 }
 
 // kwokTaint keeps pods off the simulated nodes when a real node is there: only pods that
