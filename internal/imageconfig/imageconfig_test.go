@@ -59,7 +59,9 @@ func serveRegistry(t *testing.T, user, password string, entrypoint, cmd []string
 
 type basic struct{ user, password string }
 
-func (b basic) Authorization() (*authn.AuthConfig, error) { return &authn.AuthConfig{Username: b.user, Password: b.password}, nil }
+func (b basic) Authorization() (*authn.AuthConfig, error) {
+	return &authn.AuthConfig{Username: b.user, Password: b.password}, nil
+}
 
 func TestProcessIsReadFromTheRegistry(t *testing.T) {
 	ref, requests := serveRegistry(t, "", "", []string{"node", "/app/index.js"}, []string{"--stdio"})
