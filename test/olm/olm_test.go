@@ -444,16 +444,20 @@ func boundBy(t *testing.T, namespace, sa string) map[string]map[string]string {
 // CA bundle, and MCPServers list in both versions.
 func checkConversion(t *testing.T) {
 	t.Helper()
-	crd := &apiextensionsv1.CustomResourceDefinition{}
-	if err := lm.Client.Get(context.Background(), client.ObjectKey{Name: "mcpservers.mcp.x-k8s.io"}, crd); err != nil {
-		t.Fatal(err)
-	}
-	conv := crd.Spec.Conversion
-	if conv == nil || conv.Strategy != apiextensionsv1.WebhookConverter || conv.Webhook == nil || conv.Webhook.ClientConfig == nil ||
-		conv.Webhook.ClientConfig.Service == nil || conv.Webhook.ClientConfig.Service.Namespace != operatorNamespace ||
-		len(conv.Webhook.ClientConfig.CABundle) == 0 {
-		t.Fatalf("the CRD's conversion is %+v, want OLM's webhook to the operator's Service in %s with a CA bundle", conv, operatorNamespace)
-	}
+	// OLM's two operators take turns on the CRD: the catalog operator's update from the bundle
+	// resets the conversion to None, the OLM operator wires its webhook again (README), so the
+	// wiring is waited for, not read once.
+	check.Eventually(t, time.Minute, "OLM's conversion webhook on the CRD", func() (bool, string) {
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		if err := lm.Client.Get(context.Background(), client.ObjectKey{Name: "mcpservers.mcp.x-k8s.io"}, crd); err != nil {
+			return false, err.Error()
+		}
+		conv := crd.Spec.Conversion
+		wired := conv != nil && conv.Strategy == apiextensionsv1.WebhookConverter && conv.Webhook != nil && conv.Webhook.ClientConfig != nil &&
+			conv.Webhook.ClientConfig.Service != nil && conv.Webhook.ClientConfig.Service.Namespace == operatorNamespace &&
+			len(conv.Webhook.ClientConfig.CABundle) > 0
+		return wired, fmt.Sprintf("the CRD's conversion is %+v, want OLM's webhook to the operator's Service in %s with a CA bundle", conv, operatorNamespace)
+	})
 	for _, list := range []client.ObjectList{&mcpv1alpha1.MCPServerList{}, &mcpv1beta1.MCPServerList{}} {
 		if err := bed.Cluster.Client.List(context.Background(), list); err != nil {
 			t.Errorf("listing %T: %v", list, err)
