@@ -31,7 +31,7 @@ type Bridge struct {
 	// shared is the one process of Shared mode.
 	shared *process
 	done   chan struct{}
-	// closing counts the sessions being closed, which Close waits for.
+	// closingSessions counts the sessions being closed, which Close waits for.
 	closingSessions sync.WaitGroup
 }
 
@@ -249,11 +249,16 @@ func (b *Bridge) handshake(ctx context.Context, s *session, req *jsonrpc.Request
 	return &jsonrpc.Response{ID: req.ID, Result: result}, nil
 }
 
-// remove ends a session.
+// remove ends a session, once. The session is counted in closingSessions under the lock, so
+// that a Close that follows waits for it and a Close that came first, having taken every
+// session, is left to end it.
 func (b *Bridge) remove(s *session) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sessions[s.id] != s {
+		return
+	}
 	delete(b.sessions, s.id)
-	b.mu.Unlock()
 	b.closingSessions.Go(s.close)
 }
 
