@@ -27,6 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/page"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
@@ -43,10 +44,11 @@ type options struct {
 	configMapNS       string
 	configMapSelector string
 	noBuiltin         bool
+	runtimeImages     deploy.RuntimeImages
 }
 
 func main() {
-	var o options
+	o := options{runtimeImages: deploy.RuntimeImages{}}
 	flag.StringVar(&o.listen, "listen", ":8080", "Address to serve the page on.")
 	flag.BoolVar(&o.local, "local", false,
 		"Act with the kubeconfig's identity instead of each user's bearer token. For the local demo only: "+
@@ -56,6 +58,9 @@ func main() {
 		"Namespace of catalog source ConfigMaps; empty: none.")
 	flag.StringVar(&o.configMapSelector, "catalog-configmap-selector", "mcp.x-k8s.io/catalog=true", "Label selector of catalog source ConfigMaps.")
 	flag.BoolVar(&o.noBuiltin, "no-builtin-catalog", false, "Leave out the catalog shipped with the operator.")
+	flag.Var(o.runtimeImages, "runtime-image",
+		"TYPE=IMAGE: the image that runs the catalog's npm or pypi packages, started with npx or uvx, which it must hold, "+
+			"as a non-root user; repeatable, one per type. A type without one is not deployable.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -105,7 +110,8 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	server := &page.Server{Store: store, Identity: identity, CRDAvailable: page.CachedDiscovery(10*time.Second, page.MCPServerAPIServed(disc))}
+	server := &page.Server{Store: store, Identity: identity, RuntimeImages: o.runtimeImages,
+		CRDAvailable: page.CachedDiscovery(10*time.Second, page.MCPServerAPIServed(disc))}
 	// BaseContext: the Deployments tab's event streams end when the catalog shuts down.
 	srv := &http.Server{Addr: o.listen, Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}

@@ -53,7 +53,7 @@ const serverJSONs = `[
      "environmentVariables": [{"name": "API_KEY", "isRequired": true, "isSecret": true}]}]},
   {"name": "com.example/remote", "description": "Remote", "version": "2.0.0",
    "remotes": [{"type": "sse", "url": "https://remote.example.com/sse"}]},
-  {"name": "npm-only", "description": "only npm", "version": "1", "packages": [{"registryType": "npm", "identifier": "x"}]},
+  {"name": "nuget-only", "description": "only a NuGet package", "version": "1", "packages": [{"registryType": "nuget", "identifier": "x"}]},
   42
 ]`
 
@@ -62,7 +62,7 @@ func TestParseOpenShiftAICatalog(t *testing.T) {
 	if len(entries) != 2 {
 		t.Fatalf("%d entries, want 2: %+v", len(entries), entries)
 	}
-	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "broken-local: a server to deploy needs an OCI artifact") ||
+	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "broken-local: a server to deploy needs an OCI image (oci://...) or an npm or PyPI package") ||
 		!strings.Contains(errs[1].Error(), "mcp_servers[3] has no name") {
 		t.Errorf("problems %v", errs)
 	}
@@ -109,6 +109,37 @@ func TestParseServerJSON(t *testing.T) {
 	}
 	if _, errs := Parse("junk", []byte("{not yaml: [")); len(errs) != 1 {
 		t.Errorf("junk gave problems %v", errs)
+	}
+}
+
+// TestParsePackages: a server published as an npm or PyPI package (and no image) is an entry
+// with its package, speaking stdio unless its transport says otherwise; an image wins over a
+// package, as it runs as published.
+func TestParsePackages(t *testing.T) {
+	entries, errs := Parse("registry.json", []byte(`[
+  {"name": "io.example/files", "version": "1.2.3", "packages": [
+    {"registryType": "npm", "identifier": "@example/files", "version": "1.2.3", "transport": {"type": "stdio"},
+     "packageArguments": [{"type": "named", "name": "--root", "value": "/data"}]}]},
+  {"name": "io.example/fetch", "packages": [{"registryType": "pypi", "identifier": "mcp-server-fetch", "version": "2025.4.7"}]},
+  {"name": "io.example/both", "packages": [
+    {"registryType": "npm", "identifier": "both", "version": "1.0.0", "transport": {"type": "stdio"}},
+    {"registryType": "oci", "identifier": "ghcr.io/example/both", "version": "1.0.0", "transport": {"type": "streamable-http", "url": "http://localhost:8000/mcp"}}]}
+]`))
+	if len(errs) != 0 || len(entries) != 3 {
+		t.Fatalf("entries %+v problems %v", entries, errs)
+	}
+	files, fetch, both := entries[0], entries[1], entries[2]
+	if diff := cmp.Diff(&Package{Type: PackageNPM, Identifier: "@example/files", Version: "1.2.3"}, files.Package); diff != "" {
+		t.Errorf("npm package (-want +got):\n%s", diff)
+	}
+	if !cmp.Equal(files.Transports, []string{TransportStdio}) || !cmp.Equal(files.Args, []string{"--root", "/data"}) || files.Image != "" || files.Remote {
+		t.Errorf("npm entry %+v", files)
+	}
+	if fetch.Package == nil || fetch.Package.Type != PackagePyPI || !cmp.Equal(fetch.Transports, []string{TransportStdio}) {
+		t.Errorf("a PyPI package without a transport speaks stdio: %+v", fetch)
+	}
+	if both.Package != nil || both.Image != "ghcr.io/example/both:1.0.0" || both.Port != 8000 {
+		t.Errorf("the image of a server with an image and a package: %+v", both)
 	}
 }
 

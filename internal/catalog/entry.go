@@ -36,6 +36,9 @@ type Entry struct {
 	Tools       []Tool   `json:"tools,omitempty"`
 	// Image is the OCI image reference (without oci://) for servers that run in the cluster.
 	Image string `json:"image,omitempty"`
+	// Package is the npm or PyPI package of a server published as one instead of as an image:
+	// it runs in the runtime image an admin chose for its type, started by the package's runner.
+	Package *Package `json:"package,omitempty"`
 	// Remote servers run elsewhere; Endpoints say where.
 	Remote    bool       `json:"remote"`
 	Endpoints []Endpoint `json:"endpoints,omitempty"`
@@ -48,6 +51,32 @@ type Entry struct {
 	Icon string `json:"icon,omitempty"`
 	// Source names the catalog source the entry came from.
 	Source string `json:"source"`
+}
+
+// Package types the catalog can start, as the MCP registry's server.json names them.
+const (
+	PackageNPM  = "npm"
+	PackagePyPI = "pypi"
+)
+
+// Package is a published package of an MCP server.
+type Package struct {
+	// Type is the package registry: npm or pypi.
+	Type       string `json:"type"`
+	Identifier string `json:"identifier"`
+	// Version is the exact version to run; empty: the registry's latest.
+	Version string `json:"version,omitempty"`
+}
+
+// SpeaksHTTP reports whether the server serves MCP over HTTP (streamable HTTP or SSE), rather
+// than over stdio only.
+func (e *Entry) SpeaksHTTP() bool {
+	return HasAny(e.Transports, []string{TransportStreamableHTTP, TransportSSE})
+}
+
+// SpeaksStdio reports whether the server speaks MCP over stdio.
+func (e *Entry) SpeaksStdio() bool {
+	return HasAny(e.Transports, []string{TransportStdio})
 }
 
 // Tool is a tool an MCP server offers.

@@ -190,31 +190,34 @@ type serverJSON struct {
 		Src   string `json:"src"`
 		Theme string `json:"theme"`
 	} `json:"icons"`
-	Packages []struct {
-		RegistryType string `json:"registryType"`
-		Identifier   string `json:"identifier"`
-		Version      string `json:"version"`
-		Transport    struct {
-			Type string `json:"type"`
-			URL  string `json:"url"`
-		} `json:"transport"`
-		EnvironmentVariables []struct {
-			Name        string `json:"name"`
-			Description string `json:"description"`
-			IsRequired  bool   `json:"isRequired"`
-			IsSecret    bool   `json:"isSecret"`
-			Default     string `json:"default"`
-		} `json:"environmentVariables"`
-		PackageArguments []struct {
-			Type  string `json:"type"`
-			Name  string `json:"name"`
-			Value string `json:"value"`
-		} `json:"packageArguments"`
-	} `json:"packages"`
-	Remotes []struct {
+	Packages []serverJSONPackage `json:"packages"`
+	Remotes  []struct {
 		Type string `json:"type"`
 		URL  string `json:"url"`
 	} `json:"remotes"`
+}
+
+// serverJSONPackage is one package of a server.json.
+type serverJSONPackage struct {
+	RegistryType string `json:"registryType"`
+	Identifier   string `json:"identifier"`
+	Version      string `json:"version"`
+	Transport    struct {
+		Type string `json:"type"`
+		URL  string `json:"url"`
+	} `json:"transport"`
+	EnvironmentVariables []struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+		IsRequired  bool   `json:"isRequired"`
+		IsSecret    bool   `json:"isSecret"`
+		Default     string `json:"default"`
+	} `json:"environmentVariables"`
+	PackageArguments []struct {
+		Type  string `json:"type"`
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"packageArguments"`
 }
 
 var urlPort = regexp.MustCompile(`:(\d+)(/[^?#]*)?`)
@@ -241,15 +244,23 @@ func parseServerJSON(source string, m map[string]any) (Entry, error) {
 	if s.Repository.URL != "" {
 		e.Readme = fmt.Sprintf("Source: <%s>", s.Repository.URL)
 	}
-	for _, p := range s.Packages {
-		if p.RegistryType != "oci" {
-			continue
+	if i := chosenPackage(s.Packages); i >= 0 {
+		p := s.Packages[i]
+		if p.RegistryType == "oci" {
+			e.Image = p.Identifier
+			if p.Version != "" && !strings.ContainsAny(p.Identifier[strings.LastIndex(p.Identifier, "/")+1:], ":@") {
+				e.Image = p.Identifier + ":" + p.Version
+			}
+		} else {
+			e.Package = &Package{Type: p.RegistryType, Identifier: p.Identifier, Version: p.Version}
 		}
-		e.Image = p.Identifier
-		if p.Version != "" && !strings.ContainsAny(p.Identifier[strings.LastIndex(p.Identifier, "/")+1:], ":@") {
-			e.Image = p.Identifier + ":" + p.Version
+		transport := normaliseTransport(p.Transport.Type)
+		if transport == "" && e.Package != nil {
+			transport = TransportStdio // a package run locally speaks stdio unless it says otherwise
 		}
-		e.Transports = appendUnique(e.Transports, normaliseTransport(p.Transport.Type))
+		if transport != "" {
+			e.Transports = appendUnique(e.Transports, transport)
+		}
 		if m := urlPort.FindStringSubmatch(p.Transport.URL); m != nil {
 			_, _ = fmt.Sscan(m[1], &e.Port)
 			e.Path = m[2]
@@ -265,9 +276,8 @@ func parseServerJSON(source string, m map[string]any) (Entry, error) {
 		for _, v := range p.EnvironmentVariables {
 			e.Env = append(e.Env, EnvVar{Name: v.Name, Description: v.Description, Required: v.IsRequired, Secret: v.IsSecret, Default: v.Default})
 		}
-		break
 	}
-	if e.Image == "" {
+	if e.Image == "" && e.Package == nil {
 		for _, r := range s.Remotes {
 			e.Remote = true
 			t := normaliseTransport(r.Type)
@@ -281,13 +291,28 @@ func parseServerJSON(source string, m map[string]any) (Entry, error) {
 	return e, nil
 }
 
+// chosenPackage is the index of the package the catalog deploys, or -1: an OCI image when
+// there is one (it runs as published), else the first npm or PyPI package.
+func chosenPackage(packages []serverJSONPackage) int {
+	chosen := -1
+	for i, p := range packages {
+		switch {
+		case p.RegistryType == "oci":
+			return i
+		case chosen < 0 && (p.RegistryType == PackageNPM || p.RegistryType == PackagePyPI) && p.Identifier != "":
+			chosen = i
+		}
+	}
+	return chosen
+}
+
 // complete checks an entry and fills its ID and defaults.
 func (e *Entry) complete() error {
 	switch {
 	case e.Remote && len(e.Endpoints) == 0:
 		return fmt.Errorf("a remote server needs endpoints")
-	case !e.Remote && e.Image == "":
-		return fmt.Errorf("a server to deploy needs an OCI artifact (oci://...)")
+	case !e.Remote && e.Image == "" && e.Package == nil:
+		return fmt.Errorf("a server to deploy needs an OCI image (oci://...) or an npm or PyPI package")
 	}
 	if !e.Remote {
 		if e.Port == 0 {

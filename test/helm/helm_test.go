@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
@@ -160,11 +161,43 @@ func checkCatalogPage(ctx context.Context, t *testing.T, env *testenv.Env) {
 	if !equality.Semantic.DeepEqual(want, role.Rules) {
 		t.Errorf("the catalog may do more than read catalog sources: %+v", role.Rules)
 	}
+	for _, arg := range c.Args {
+		if strings.HasPrefix(arg, "--runtime-image") {
+			t.Errorf("the default values name a runtime image: %s", arg)
+		}
+	}
+	checkCatalogRuntimeImages(t)
 	for _, obj := range helmTemplate(t, "catalog: {enabled: false}\n") {
 		if strings.Contains(obj.GetName(), "catalog") {
 			t.Errorf("catalog.enabled=false still renders %s %s", obj.GetKind(), obj.GetName())
 		}
 	}
+}
+
+// checkCatalogRuntimeImages: catalog.runtimeImages reach the catalog as --runtime-image flags,
+// one per type that has an image.
+func checkCatalogRuntimeImages(t *testing.T) {
+	t.Helper()
+	for _, obj := range helmTemplate(t, "catalog: {runtimeImages: {npm: registry.example.com/node:22, pypi: \"\"}}\n") {
+		if obj.GetKind() != "Deployment" || obj.GetName() != "mcp-operator-catalog" {
+			continue
+		}
+		d := &appsv1.Deployment{}
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, d); err != nil {
+			t.Fatal(err)
+		}
+		var flags []string
+		for _, arg := range d.Spec.Template.Spec.Containers[0].Args {
+			if strings.HasPrefix(arg, "--runtime-image") {
+				flags = append(flags, arg)
+			}
+		}
+		if len(flags) != 1 || flags[0] != "--runtime-image=npm=registry.example.com/node:22" {
+			t.Errorf("catalog.runtimeImages gave the flags %v", flags)
+		}
+		return
+	}
+	t.Error("no catalog Deployment rendered")
 }
 
 // TestInstallChartScopesRBACToWatchedNamespaces: with watchNamespaces, the manager's rules are

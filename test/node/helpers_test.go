@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -85,6 +87,36 @@ func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStat
 		return s.Generation == old.Generation, "the v1beta1 read is of another generation"
 	})
 	return s
+}
+
+// waitSettled waits until the operator has nothing left to do for an MCPServer: every
+// condition is of its current generation, a rollout (if any) is verified, and its Deployment
+// has rolled out completely. Ready can be True before that, while old pods still serve.
+func waitSettled(t *testing.T, namespace, name string, timeout time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	check.Eventually(t, timeout, fmt.Sprintf("MCPServer %s/%s to settle", namespace, name), func() (bool, string) {
+		s := server(t, namespace, name)
+		if s.Status.ObservedGeneration != s.Generation {
+			return false, fmt.Sprintf("status of generation %d, want %d", s.Status.ObservedGeneration, s.Generation)
+		}
+		for _, c := range s.Status.Conditions {
+			if c.ObservedGeneration != s.Generation {
+				return false, fmt.Sprintf("%s of generation %d", c.Type, c.ObservedGeneration)
+			}
+		}
+		if c := apimeta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionRolloutVerified); c != nil && c.Status != metav1.ConditionTrue {
+			return false, fmt.Sprintf("RolloutVerified=%s %s", c.Status, c.Message)
+		}
+		d := &appsv1.Deployment{}
+		if err := bed.Cluster.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: s.Status.DeploymentName}, d); err != nil {
+			return false, err.Error()
+		}
+		st := d.Status
+		want := ptr.Deref(d.Spec.Replicas, 1)
+		return st.ObservedGeneration == d.Generation && st.Replicas == want && st.UpdatedReplicas == want && st.AvailableReplicas == want,
+			fmt.Sprintf("Deployment: %d replicas, %d updated, %d available, want %d", st.Replicas, st.UpdatedReplicas, st.AvailableReplicas, want)
+	})
 }
 
 // serverPods lists the running pods of an MCPServer.

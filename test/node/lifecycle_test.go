@@ -160,6 +160,9 @@ func TestBrokenServersAreReportedInTheirWords(t *testing.T) {
 // webhook that every replica serves.
 func TestOperatorPodKilledHandsOver(t *testing.T) {
 	applyExample(t)
+	// An earlier test may have changed the example: its rollout must be over, or the new leader
+	// rightly finishes it (a CI run caught the old leader killed mid-rollout).
+	waitSettled(t, exampleNamespace, exampleName, 4*time.Minute)
 	ctx := context.Background()
 	before := server(t, exampleNamespace, exampleName)
 	deployment := &appsv1.Deployment{}

@@ -88,10 +88,11 @@ func (d *Request) Validate(e catalog.Entry) []FieldError {
 // secretName names the Secret that holds a deployment's secret environment values.
 func secretName(server string) string { return server + "-env" }
 
-// Objects builds the MCPServer for a validated request, and the Secret for its secret values
-// (nil when there are none): secret values never appear in the MCPServer. A variable is secret
-// when the request says so or the catalog entry does; the entry cannot be overruled.
-func (d *Request) Objects(e catalog.Entry) (*mcpv1beta1.MCPServer, *corev1.Secret) {
+// Objects builds the MCPServer for a validated request, run as launch says, and the Secret
+// for its secret values (nil when there are none): secret values never appear in the
+// MCPServer. A variable is secret when the request says so or the catalog entry does; the
+// entry cannot be overruled.
+func (d *Request) Objects(e catalog.Entry, launch Launch) (*mcpv1beta1.MCPServer, *corev1.Secret) {
 	secretInEntry := map[string]bool{}
 	for _, v := range e.Env {
 		secretInEntry[v.Name] = v.Secret
@@ -102,10 +103,22 @@ func (d *Request) Objects(e catalog.Entry) (*mcpv1beta1.MCPServer, *corev1.Secre
 			Annotations: map[string]string{"mcp.x-k8s.io/catalog-entry": e.ID}},
 		Spec: mcpv1beta1.MCPServerSpec{
 			Source: mcpv1beta1.Source{Type: mcpv1beta1.SourceTypeContainerImage,
-				ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: e.Image}},
-			Config:  mcpv1beta1.ServerConfig{Port: d.Port, Path: d.Path, Arguments: d.Args},
+				ContainerImage: &mcpv1beta1.ContainerImageSource{Ref: launch.Image}},
+			Config:  mcpv1beta1.ServerConfig{Port: d.Port, Path: d.Path, Arguments: d.Args, Storage: launch.storage},
 			Runtime: mcpv1beta1.RuntimeConfig{Security: mcpv1beta1.SecurityConfig{ServiceAccountName: d.ServiceAccount}},
 		},
+	}
+	if launch.Stdio {
+		server.Spec.Stdio = &mcpv1beta1.StdioConfig{Command: launch.Command}
+	}
+	given := map[string]bool{}
+	for _, v := range d.Env {
+		given[v.Name] = v.Value != ""
+	}
+	for _, v := range launch.env {
+		if !given[v.Name] { // the person's value wins over the runner's default
+			server.Spec.Config.Env = append(server.Spec.Config.Env, v)
+		}
 	}
 	var secret *corev1.Secret
 	for _, v := range d.Env {

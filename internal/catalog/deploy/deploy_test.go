@@ -27,7 +27,11 @@ func TestDeployRequest(t *testing.T) {
 	if errs := req.Validate(e); len(errs) != 0 {
 		t.Fatalf("a good request failed validation: %v", errs)
 	}
-	server, secret := req.Objects(e)
+	launch, err := LaunchOf(e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, secret := req.Objects(e, launch)
 	if secret == nil || secret.StringData["TOKEN"] != "s3cret" || secret.Name != "kube-env" {
 		t.Fatalf("secret %+v", secret)
 	}
@@ -38,7 +42,7 @@ func TestDeployRequest(t *testing.T) {
 	if len(env) != 2 || env[0].ValueFrom == nil || env[0].ValueFrom.SecretKeyRef.Name != "kube-env" || env[1].Value != "debug" {
 		t.Errorf("env %+v", env)
 	}
-	if server.Spec.Source.ContainerImage.Ref != e.Image || server.Spec.Config.Port != 9000 {
+	if server.Spec.Source.ContainerImage.Ref != e.Image || server.Spec.Config.Port != 9000 || server.Spec.Stdio != nil {
 		t.Errorf("spec %+v", server.Spec)
 	}
 

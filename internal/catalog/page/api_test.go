@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -20,6 +21,7 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 )
 
@@ -28,8 +30,9 @@ type catalogPage struct {
 		ID     string `json:"id"`
 		Name   string `json:"name"`
 		Deploy struct {
-			Enabled bool   `json:"enabled"`
-			Reason  string `json:"reason"`
+			Enabled bool           `json:"enabled"`
+			Reason  string         `json:"reason"`
+			Run     *deploy.Launch `json:"run"`
 		} `json:"deploy"`
 	} `json:"items"`
 	Total  int `json:"total"`
@@ -111,13 +114,24 @@ func TestCatalogListingAndFilters(t *testing.T) {
 	}
 
 	reasons := map[string]string{}
+	runs := map[string]deploy.Launch{}
 	for _, item := range all.Items {
 		if !item.Deploy.Enabled {
 			reasons[item.Name] = item.Deploy.Reason
 		}
+		if item.Deploy.Run != nil {
+			runs[item.Name] = *item.Deploy.Run
+		}
 	}
-	if !strings.Contains(reasons["hosted"], "runs elsewhere") || !strings.Contains(reasons["stdio-tool"], "stdio only") || len(reasons) != 2 {
-		t.Errorf("deploy disabled for %v; want exactly the remote and the stdio-only entry", reasons)
+	if !strings.Contains(reasons["hosted"], "runs elsewhere") || len(reasons) != 1 {
+		t.Errorf("deploy disabled for %v; want exactly the remote entry", reasons)
+	}
+	launches := cmpopts.IgnoreUnexported(deploy.Launch{})
+	if diff := cmp.Diff(deploy.Launch{Image: "registry.example.com/mcp/stdio:1.0", Stdio: true}, runs["stdio-tool"], launches); diff != "" {
+		t.Errorf("the stdio-only entry runs its image's command behind the bridge (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(deploy.Launch{Image: "registry.example.com/mcp/sample:1.0"}, runs["sample"], launches); diff != "" {
+		t.Errorf("the HTTP entry (-want +got):\n%s", diff)
 	}
 }
 
@@ -230,7 +244,6 @@ func TestDeployRefusals(t *testing.T) {
 		fields  []string
 	}{
 		{"a remote server", alice, deploy(hostedID, "hosted"), http.StatusConflict, "runs elsewhere", nil},
-		{"a stdio-only server", alice, deploy(stdioID, "stdio"), http.StatusConflict, "stdio only", nil},
 		{"an unknown entry", alice, deploy("nope", "x"), http.StatusNotFound, "no such catalog entry", nil},
 		{"a bad form", alice, map[string]any{"entryId": sampleID, "name": "Not_A_Name", "namespace": teamA, "port": 70000, "path": "mcp"},
 			http.StatusBadRequest, "Correct the fields marked below.", []string{"name", "env.API_KEY", "port", "path"}},
@@ -272,7 +285,7 @@ func TestDeployRefusals(t *testing.T) {
 			}
 		})
 	}
-	for _, name := range []string{"hosted", "stdio", "untagged", "weather", "bobs", "w", "anon"} {
+	for _, name := range []string{"hosted", "untagged", "weather", "bobs", "w", "anon"} {
 		for _, ns := range []string{teamA, teamB} {
 			if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &mcpv1beta1.MCPServer{}); !apierrors.IsNotFound(err) {
 				t.Errorf("a refused deployment left MCPServer %s/%s behind (%v)", ns, name, err)

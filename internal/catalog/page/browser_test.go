@@ -563,7 +563,6 @@ func TestBrowserDeployButtonDisabled(t *testing.T) {
 	b := openBrowser(t, catalogURL, "alice")
 	cases := []struct{ id, reason, shot string }{
 		{hostedID, "runs elsewhere", "disabled-remote"},
-		{stdioID, "stdio only", "disabled-stdio"},
 	}
 	for _, tc := range cases {
 		b.open("#/servers/"+tc.id, "#deploy-button")

@@ -43,7 +43,12 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		writeClusterError(w, err)
 		return
 	}
-	server, secret := req.Objects(e)
+	launch, err := deploy.LaunchOf(e, s.RuntimeImages)
+	if err != nil { // deployability said yes a moment ago: the entry or the configuration changed
+		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
+		return
+	}
+	server, secret := req.Objects(e, launch)
 	if refused := validateDeployment(r.Context(), c, &req, e, server); refused != nil {
 		refused(w)
 		return

@@ -32,6 +32,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/mcp-operator/mcp-operator/internal/catalog"
+	"github.com/mcp-operator/mcp-operator/internal/catalog/deploy"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/page"
 	"github.com/mcp-operator/mcp-operator/internal/catalog/sources"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
@@ -51,6 +53,8 @@ const (
 	untaggedID   = "tests--untagged"
 	weatherID    = "registry--io-example-weather"
 	waitDuration = 20 * time.Second
+	// testNPMRuntime runs the npm packages of the test catalogs; there is none for PyPI.
+	testNPMRuntime = "registry.example.com/runtimes/node:22"
 )
 
 var (
@@ -190,7 +194,8 @@ func startCatalog(cfg *rest.Config, store *sources.Store) (*httptest.Server, err
 		Store: store,
 		Identity: &page.BearerIdentity{Base: cfg, Scheme: env.Scheme, Mapper: mapper,
 			WrapTransport: func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt} }},
-		CRDAvailable: page.MCPServerAPIServed(disc),
+		CRDAvailable:  page.MCPServerAPIServed(disc),
+		RuntimeImages: deploy.RuntimeImages{catalog.PackageNPM: testNPMRuntime},
 	}
 	return httptest.NewServer(server.Handler()), nil
 }

@@ -42,6 +42,9 @@ type Server struct {
 	Identity Identity
 	// CRDAvailable reports whether the cluster serves the MCPServer API.
 	CRDAvailable func(ctx context.Context) bool
+	// RuntimeImages run the entries published as npm or PyPI packages; a type without one
+	// cannot be deployed.
+	RuntimeImages deploy.RuntimeImages
 
 	readme *bluemonday.Policy
 }
@@ -130,21 +133,33 @@ type entrySummary struct {
 	Deploy deployability `json:"deploy"`
 }
 
+// deployability says whether the page can deploy an entry, why not, and what will run.
 type deployability struct {
 	Enabled bool   `json:"enabled"`
 	Reason  string `json:"reason,omitempty"`
+	// Run is what a deployment runs: the image and, for stdio servers, the command.
+	Run *deploy.Launch `json:"run,omitempty"`
 }
 
 func (s *Server) deployability(ctx context.Context, e catalog.Entry) deployability {
-	switch {
-	case e.Remote:
+	if e.Remote {
 		return deployability{Reason: "This server runs elsewhere: connect an MCP client to its endpoint instead."}
-	case !catalog.HasAny(e.Transports, []string{catalog.TransportStreamableHTTP, catalog.TransportSSE}):
-		return deployability{Reason: "This server speaks stdio only; the operator runs servers that serve MCP over HTTP."}
-	case !s.CRDAvailable(ctx):
-		return deployability{Reason: "The MCPServer API (mcp.x-k8s.io/v1alpha1) is not installed in this cluster: install the MCP operator first."}
 	}
-	return deployability{Enabled: true}
+	launch, err := deploy.LaunchOf(e, s.RuntimeImages)
+	switch {
+	case err != nil:
+		return deployability{Reason: capitalised(err.Error()) + "."}
+	case !s.CRDAvailable(ctx):
+		return deployability{Reason: "The MCPServer API (mcp.x-k8s.io) is not installed in this cluster: install the MCP operator first.", Run: &launch}
+	}
+	return deployability{Enabled: true, Run: &launch}
+}
+
+func capitalised(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // catalogPage is the answer of GET /api/catalog. Every list is a list, never null.

@@ -11,14 +11,17 @@ package nodebed
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -52,6 +55,10 @@ type Bed struct {
 	// OperatorImage and ExampleImage are the references of dist/install.yaml and of the
 	// customer's example.
 	OperatorImage, ExampleImage string
+	// PodRegistry is the bed's registry where pods reach it, on the node's address (the node
+	// pulls from it as from every mirrored registry). Images named there can be read by the
+	// operator from its pod, as from a cluster's own registry.
+	PodRegistry string
 
 	dir      string
 	stopOnce sync.Once
@@ -64,20 +71,39 @@ func Start(ctx context.Context, dir string) (*Bed, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bed{Registry: reg, dir: dir}
+	_, port, _ := net.SplitHostPort(reg.Addr)
+	b := &Bed{Registry: reg, dir: dir, PodRegistry: net.JoinHostPort(localcluster.RealNodeIP, port)}
 	if err := b.pushImages(ctx); err != nil {
 		_ = reg.Stop()
 		return nil, err
 	}
 	b.Cluster, err = localcluster.Start(ctx, localcluster.Options{
 		Dir: dir, WithoutProjectCRDs: true,
-		RealNode: &localcluster.RealNodeOptions{Registry: reg.Addr, Mirrored: mirrored},
+		RealNode: &localcluster.RealNodeOptions{Registry: reg.Addr, Mirrored: append(slices.Clone(mirrored), b.PodRegistry)},
 	})
 	if err != nil {
 		_ = reg.Stop()
 		return nil, err
 	}
+	// The node's address exists once the node has made its bridge.
+	if err := reg.ServeAlsoOn(b.PodRegistry); err != nil {
+		_ = b.Stop()
+		return nil, err
+	}
 	return b, nil
+}
+
+// AtPodRegistry names an image of the bed (pushed under ref) at PodRegistry.
+func (b *Bed) AtPodRegistry(ref string) (string, error) {
+	parsed, err := name.ParseReference(ref)
+	if err != nil {
+		return "", err
+	}
+	separator := ":"
+	if _, ok := parsed.(name.Digest); ok {
+		separator = "@"
+	}
+	return b.PodRegistry + "/" + parsed.Context().RepositoryStr() + separator + parsed.Identifier(), nil
 }
 
 // pushImages builds every image of the bed and stores it in the registry.

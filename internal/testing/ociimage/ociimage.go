@@ -33,11 +33,12 @@ import (
 const NonRoot = "65532:65532"
 
 // File is one file of an image: its content comes from Source (a file on this machine) or,
-// when Source is empty, from Data.
+// when Source is empty, from Data; or, when Link is set, it is a symbolic link to Link.
 type File struct {
 	Source string
 	Data   []byte
 	Mode   int64
+	Link   string
 }
 
 // Spec describes an image: its files by absolute path, and how it starts.
@@ -130,6 +131,12 @@ func layerTar(files map[string]File, emptyDirs map[string]int64) ([]byte, error)
 	}
 	for _, p := range paths {
 		f := files[p]
+		if f.Link != "" {
+			if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: strings.TrimPrefix(p, "/"), Linkname: f.Link, Mode: 0o777, ModTime: epoch}); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		data := f.Data
 		if f.Source != "" {
 			raw, err := os.ReadFile(f.Source)
@@ -218,3 +225,14 @@ func (r *Registry) Tag(ref, another string) error {
 
 // Stop stops serving.
 func (r *Registry) Stop() error { return r.server.Close() }
+
+// ServeAlsoOn serves the registry on another address too (until Stop), for clients that
+// cannot reach loopback: pods reach it on their node's address.
+func (r *Registry) ServeAlsoOn(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	go func() { _ = r.server.Serve(l) }()
+	return nil
+}

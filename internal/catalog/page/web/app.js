@@ -409,6 +409,8 @@ async function showDetails(id) {
             : null,
           descriptionList("entry-details", [
             ["OCI artifact", e.image ? "oci://" + e.image : ""],
+            ["Package", e.package ? `${e.package.type}: ${e.package.identifier}${e.package.version ? " " + e.package.version : ""}` : ""],
+            ["Runs", e.deploy.run ? el("span", { class: "mono", id: "entry-runs" }, runsText(e.deploy.run, e.args || [])) : ""],
             ["Version", e.version], ["Provider", e.provider], ["License", e.license],
             ["Transports", e.transports.map((t) => transportNames[t] || t).join(", ")],
             ["Deployment", e.remote ? "Remote: runs elsewhere" : "In the cluster, as an MCPServer"],
@@ -460,6 +462,19 @@ function closeModal() {
 
 // ---- Deploy form ----
 
+// commandLine shows a command as a person would type it, quoting what needs quotes.
+function commandLine(words) {
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w))).join(" ");
+}
+
+// runsText says what a deployment runs: the image and, for a stdio server, its command line
+// (with the arguments; the image's own command when the catalog names none).
+function runsText(run, args) {
+  if (!run.stdio) return `${run.image}, serving MCP over HTTP`;
+  const command = run.command && run.command.length ? commandLine(run.command.concat(args)) : `the image's command${args.length ? " with " + commandLine(args) : ""}`;
+  return `${command} in ${run.image}, over stdio, behind the operator's stdio bridge`;
+}
+
 // formField is one labelled control with its help and its error (shown once, in words).
 function formField(labelText, control, help, required) {
   const id = control.id;
@@ -510,8 +525,14 @@ async function openDeployForm(e, opener) {
     v, input: input("f-env-" + v.name, { type: v.secret ? "password" : "text", value: v.secret ? "" : (v.default || ""), "data-env": v.name, autocomplete: "off" }),
   }));
   const formError = el("div", { id: "form-error" });
+  const argList = () => args.value.split("\n").map((a) => a.trim()).filter((a) => a !== "");
+  const runs = el("code", { class: "mono", id: "f-runs" }, runsText(e.deploy.run, argList()));
+  args.addEventListener("input", () => { runs.textContent = runsText(e.deploy.run, argList()); });
   const form = el("form", { class: "pf-v6-c-form", id: "deploy-form", novalidate: true },
     formError,
+    el("div", { class: "pf-v6-c-form__group" },
+      el("div", { class: "pf-v6-c-form__group-label" }, el("span", { class: "pf-v6-c-form__label-text" }, "Runs")),
+      el("div", { class: "pf-v6-c-form__group-control" }, runs)),
     formField("Name", name, "The MCPServer's name: lowercase letters, digits and '-'.", true),
     formField("Namespace", namespace, "Where the server runs.", true), namespaceChoices,
     formField("Port", port, "The port the server listens on."),
@@ -536,7 +557,7 @@ async function openDeployForm(e, opener) {
       await api("POST", "/api/deployments", {
         entryId: e.id, name: name.value.trim(), namespace: namespace.value.trim(), port: Number(port.value), path: path.value.trim(),
         serviceAccount: serviceAccount.value.trim(),
-        args: args.value.split("\n").map((a) => a.trim()).filter((a) => a !== ""),
+        args: argList(),
         env: envInputs.map(({ v, input }) => ({ name: v.name, value: input.value, secret: !!v.secret })).filter((x) => x.value !== ""),
       });
       state.namespace = namespace.value.trim();
