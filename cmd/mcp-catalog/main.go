@@ -48,7 +48,7 @@ type options struct {
 }
 
 func main() {
-	o := options{runtimeImages: deploy.RuntimeImages{}}
+	o := options{runtimeImages: deploy.RuntimeImagesFromEnvironment(os.Getenv)}
 	flag.StringVar(&o.listen, "listen", ":8080", "Address to serve the page on.")
 	flag.BoolVar(&o.local, "local", false,
 		"Act with the kubeconfig's identity instead of each user's bearer token. For the local demo only: "+
@@ -60,7 +60,8 @@ func main() {
 	flag.BoolVar(&o.noBuiltin, "no-builtin-catalog", false, "Leave out the catalog shipped with the operator.")
 	flag.Var(o.runtimeImages, "runtime-image",
 		"TYPE=IMAGE: the image that runs the catalog's npm or pypi packages, started with npx or uvx, which it must hold, "+
-			"as a non-root user; repeatable, one per type. A type without one is not deployable.")
+			"as a non-root user; repeatable, one per type, over the environment's RUNTIME_IMAGE_NPM and RUNTIME_IMAGE_PYPI. "+
+			"A type without one is not deployable.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()

@@ -42,6 +42,24 @@ func (r RuntimeImages) Set(pair string) error {
 	return nil
 }
 
+// EnvironmentVariable is the variable that names the runtime image of a package type when no
+// flag does, RUNTIME_IMAGE_NPM or RUNTIME_IMAGE_PYPI: OLM sets the environment of an operator's
+// Deployments from its Subscription's config, not their arguments.
+func EnvironmentVariable(packageType string) string {
+	return "RUNTIME_IMAGE_" + strings.ToUpper(packageType)
+}
+
+// RuntimeImagesFromEnvironment reads the runtime images the environment names.
+func RuntimeImagesFromEnvironment(getenv func(string) string) RuntimeImages {
+	r := RuntimeImages{}
+	for _, t := range runnerTypes() {
+		if image := getenv(EnvironmentVariable(t)); image != "" {
+			r[t] = image
+		}
+	}
+	return r
+}
+
 // Cache is where a runner keeps what it downloads: an emptyDir, since the root filesystem is
 // read-only, shared by the processes of a pod so that a package is fetched once per pod.
 const Cache = "/mcp-cache"
@@ -118,7 +136,8 @@ func packageLaunch(e catalog.Entry, images RuntimeImages) (Launch, error) {
 	case !e.SpeaksStdio():
 		return Launch{}, fmt.Errorf("this %s package serves MCP over HTTP; the catalog starts packages that speak stdio", p.Type)
 	case images[p.Type] == "":
-		return Launch{}, fmt.Errorf("no runtime image for %s packages is configured: an admin starts the catalog with --runtime-image %s=IMAGE (Helm value catalog.runtimeImages.%s)", p.Type, p.Type, p.Type)
+		return Launch{}, fmt.Errorf("no runtime image for %s packages is configured: an admin starts the catalog with --runtime-image %s=IMAGE (or %s; Helm value catalog.runtimeImages.%s)",
+			p.Type, p.Type, EnvironmentVariable(p.Type), p.Type)
 	}
 	size := resource.MustParse("1Gi")
 	return Launch{

@@ -109,3 +109,14 @@ func TestRuntimeImagesFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestRuntimeImagesFromEnvironment(t *testing.T) {
+	env := map[string]string{"RUNTIME_IMAGE_NPM": "node:22", "RUNTIME_IMAGE_CARGO": "rust:1"}
+	r := RuntimeImagesFromEnvironment(func(k string) string { return env[k] })
+	if diff := cmp.Diff(RuntimeImages{catalog.PackageNPM: "node:22"}, r); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if err := r.Set("npm=node:24"); err != nil || r[catalog.PackageNPM] != "node:24" {
+		t.Errorf("a flag does not override the environment: %v %v", err, r)
+	}
+}
