@@ -88,6 +88,12 @@ func serve(args []string) error {
 	o.Command = fs.Args()
 	o.Version = version()
 	o.Log = slog.New(slog.NewTextHandler(os.Stderr, nil)).With("component", "mcp-stdio-bridge")
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	// Before any server starts, so that every process it leaves behind comes to the bridge.
+	if err := stdiobridge.ReapOrphans(ctx); err != nil {
+		o.Log.Warn("cannot reap the processes the servers leave behind; they stay zombies until the container ends", "error", err)
+	}
 	bridge, err := stdiobridge.New(o)
 	if err != nil {
 		return err
@@ -101,8 +107,6 @@ func serve(args []string) error {
 		return err
 	}
 	o.Log.Info("serving a stdio MCP server over streamable HTTP", "addr", ln.Addr().String(), "path", *path, "command", o.Command, "sessions", o.Sessions)
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
 	served := make(chan error, 1)
 	go func() { served <- server.Serve(ln) }()
 	select {

@@ -52,14 +52,14 @@ func startChild(o *Options, deliver func(jsonrpc.Message)) (*child, error) {
 	if c.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := processes.start(cmd); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", o.Command[0], err)
 	}
 	c.started = time.Now()
 	go c.writeLoop(o)
 	go func() {
 		readMessages(stdout, o, deliver)
-		c.err = cmd.Wait()
+		c.err = processes.wait(cmd)
 		close(c.exited)
 	}()
 	return c, nil
@@ -103,9 +103,11 @@ func (c *child) send(msg jsonrpc.Message) (err error) {
 var errChildGone = errors.New("the MCP server process has exited")
 
 // stop ends the process as MCP's stdio transport says a client should: close its stdin,
-// wait, then SIGTERM, wait, then SIGKILL, to its whole process group.
+// wait, then SIGTERM, wait, then SIGKILL, to its whole process group. What the process started
+// and left behind in its group goes with it: the session it served is over.
 func (c *child) stop(grace time.Duration) {
 	c.stopOnce.Do(func() { close(c.outbox) })
+	defer func() { _ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL) }()
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 		select {
 		case <-c.exited:

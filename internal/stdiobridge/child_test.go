@@ -8,8 +8,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -74,7 +76,9 @@ type textInput struct {
 //     any limit to stdout;
 //   - exit: writes a reason to stderr and exits 3;
 //   - silent: reads stdin and never answers, and ignores SIGTERM;
-//   - stubborn: the server, which ignores SIGTERM and stays after its stdin closes.
+//   - stubborn: the server, which ignores SIGTERM and stays after its stdin closes;
+//   - forking: the server, after starting a process of mode orphan (which ignores SIGTERM and
+//     never ends by itself) and writing its pid to the file $STDIOBRIDGE_TEST_PIDFILE.
 func runChild(mode string) {
 	switch mode {
 	case "exit":
@@ -89,6 +93,11 @@ func runChild(mode string) {
 	case "stubborn":
 		signal.Ignore(syscall.SIGTERM)
 		defer func() { select {} }()
+	case "forking":
+		startOrphan()
+	case "orphan":
+		signal.Ignore(syscall.SIGTERM)
+		select {}
 	case "noisy":
 		fmt.Println("starting the server on stdio")
 		fmt.Println(`{"not": "json-rpc"}`)
@@ -116,5 +125,23 @@ func runChild(mode string) {
 	if err := server.Run(context.Background(), &mcp.StdioTransport{}); err != nil && mode != "stubborn" {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+}
+
+// pidFileEnv names the file where a forking child writes the pid of the process it started.
+const pidFileEnv = "STDIOBRIDGE_TEST_PIDFILE"
+
+func startOrphan() {
+	self, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Env = append(os.Environ(), childModeEnv+"=orphan")
+	if err := cmd.Start(); err != nil {
+		panic(err)
+	}
+	if err := os.WriteFile(os.Getenv(pidFileEnv), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600); err != nil {
+		panic(err)
 	}
 }
