@@ -34,7 +34,8 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such catalog entry"})
 		return
 	}
-	if d := s.deployability(r.Context(), e); !d.Enabled {
+	d := s.deployability(r.Context(), e)
+	if !d.Enabled {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": d.Reason})
 		return
 	}
@@ -43,12 +44,7 @@ func (s *Server) deploy(w http.ResponseWriter, r *http.Request) {
 		writeClusterError(w, err)
 		return
 	}
-	launch, err := deploy.LaunchOf(e, s.RuntimeImages)
-	if err != nil { // deployability said yes a moment ago: the entry or the configuration changed
-		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
-		return
-	}
-	server, secret := req.Objects(e, launch)
+	server, secret := req.Objects(e, *d.Run) // an enabled deployability says what runs
 	if refused := validateDeployment(r.Context(), c, &req, e, server); refused != nil {
 		refused(w)
 		return
