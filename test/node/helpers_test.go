@@ -90,8 +90,8 @@ func waitReady(t *testing.T, namespace, name string, status metav1.ConditionStat
 }
 
 // waitSettled waits until the operator has nothing left to do for an MCPServer: every
-// condition is of its current generation, a rollout (if any) is verified, and its Deployment
-// has rolled out completely. Ready can be True before that, while old pods still serve.
+// condition is of its current generation, Available, Verified and RolloutVerified are True,
+// and its Deployment has rolled out completely. Ready can be True before that, while old pods still serve.
 func waitSettled(t *testing.T, namespace, name string, timeout time.Duration) {
 	t.Helper()
 	ctx := context.Background()
@@ -105,8 +105,10 @@ func waitSettled(t *testing.T, namespace, name string, timeout time.Duration) {
 				return false, fmt.Sprintf("%s of generation %d", c.Type, c.ObservedGeneration)
 			}
 		}
-		if c := apimeta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionRolloutVerified); c != nil && c.Status != metav1.ConditionTrue {
-			return false, fmt.Sprintf("RolloutVerified=%s %s", c.Status, c.Message)
+		for _, typ := range []string{mcpv1beta1.ConditionAvailable, mcpv1beta1.ConditionVerified, mcpv1beta1.ConditionRolloutVerified} {
+			if c := apimeta.FindStatusCondition(s.Status.Conditions, typ); c == nil || c.Status != metav1.ConditionTrue {
+				return false, fmt.Sprintf("%s is not True: %+v", typ, c)
+			}
 		}
 		d := &appsv1.Deployment{}
 		if err := bed.Cluster.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: s.Status.DeploymentName}, d); err != nil {
