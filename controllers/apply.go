@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -74,16 +75,11 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1bet
 
 // applyObject applies one object unless it is already as rendered, and returns a conflict
 // message when an object of that name belongs to someone else, and whether it wrote.
+//
+// An object the cache does not hold is created with one request (createOnly); only when that
+// finds an object of the name does the operator read it, to tell its own (a cache running
+// behind) from someone else's.
 func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta1.MCPServer, obj client.Object, gvk schema.GroupVersionKind) (string, bool, error) {
-	existing, err := r.getExisting(ctx, obj, gvk)
-	if err != nil {
-		return "", false, err
-	}
-	if existing != nil && !render.ControlledBy(existing, server) && !adoptable(existing, server) {
-		return fmt.Sprintf("%s %s/%s already exists and is not managed by this MCPServer; the operator does not take over "+
-			"objects it does not own: delete or rename that %s, or rename the MCPServer",
-			gvk.Kind, obj.GetNamespace(), obj.GetName(), gvk.Kind), false, nil
-	}
 	if err := controllerutil.SetControllerReference(server, obj, r.Scheme); err != nil {
 		return "", false, err
 	}
@@ -91,7 +87,29 @@ func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta
 	if err != nil {
 		return "", false, err
 	}
-	if existing != nil && render.ControlledBy(existing, server) && render.UpToDate(desired, existing) {
+	existing, err := r.cached(ctx, obj, gvk)
+	if err != nil {
+		return "", false, err
+	}
+	if existing == nil {
+		created, err := r.createOnly(ctx, desired)
+		if err != nil {
+			return "", false, fmt.Errorf("creating %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
+		}
+		if created {
+			objectWrites.WithLabelValues(gvk.Kind, "create").Inc()
+			return "", true, nil
+		}
+		if existing, err = r.live(ctx, obj, gvk); err != nil || existing == nil {
+			return "", false, err // deleted since: the next reconcile creates it
+		}
+	}
+	if !render.ControlledBy(existing, server) && !adoptable(existing, server) {
+		return fmt.Sprintf("%s %s/%s already exists and is not managed by this MCPServer; the operator does not take over "+
+			"objects it does not own: delete or rename that %s, or rename the MCPServer",
+			gvk.Kind, obj.GetNamespace(), obj.GetName(), gvk.Kind), false, nil
+	}
+	if render.ControlledBy(existing, server) && render.UpToDate(desired, existing) {
 		return "", false, nil
 	}
 	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(desired), client.FieldOwner(fieldManager), client.ForceOwnership); err != nil {
@@ -101,21 +119,46 @@ func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta
 	return "", true, nil
 }
 
-// getExisting returns the live object of the same kind and name, or nil. The cache holds only
-// objects labelled as MCP servers', so an object missing from it is looked up on the API server
-// before the operator believes it does not exist: a same-named object without the label must
-// still be seen (and not taken over).
-func (r *MCPServerReconciler) getExisting(ctx context.Context, obj client.Object, gvk schema.GroupVersionKind) (client.Object, error) {
+// noObjectsVersion is a resourceVersion no object has: the largest one an etcd revision can be.
+const noObjectsVersion = "9223372036854775807"
+
+// createOnly creates the object with server-side apply, and does nothing when an object of
+// that name exists, whoever it belongs to; created says which. The apply carries a
+// resourceVersion precondition no object meets: the API server creates an object that does not
+// exist whatever the precondition, and refuses to touch one that does (409 Conflict). So a new
+// object costs one request, where a read before the apply would cost two, and the fields it
+// has are owned by the operator's Apply manager, as a plain create would not have them: a
+// field the chart drops later is removed by the next apply.
+func (r *MCPServerReconciler) createOnly(ctx context.Context, desired *unstructured.Unstructured) (created bool, err error) {
+	obj := desired.DeepCopy()
+	obj.SetResourceVersion(noObjectsVersion)
+	err = r.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner(fieldManager), client.ForceOwnership)
+	if apierrors.IsConflict(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// cached returns the object of the same kind and name from the cache, or nil. The cache holds
+// only objects labelled as MCP servers'; one missing from it may still exist (createOnly finds
+// out without a read).
+func (r *MCPServerReconciler) cached(ctx context.Context, obj client.Object, gvk schema.GroupVersionKind) (client.Object, error) {
+	return r.read(ctx, r.Client, obj, gvk)
+}
+
+// live returns the object of the same kind and name from the API server, or nil.
+func (r *MCPServerReconciler) live(ctx context.Context, obj client.Object, gvk schema.GroupVersionKind) (client.Object, error) {
+	return r.read(ctx, r.APIReader, obj, gvk)
+}
+
+func (r *MCPServerReconciler) read(ctx context.Context, reader client.Reader, obj client.Object, gvk schema.GroupVersionKind) (client.Object, error) {
 	existing, err := r.Scheme.New(gvk)
 	if err != nil {
 		return nil, err
 	}
 	eobj := existing.(client.Object)
 	key := client.ObjectKeyFromObject(obj)
-	err = r.Get(ctx, key, eobj)
-	if apierrors.IsNotFound(err) {
-		err = r.APIReader.Get(ctx, key, eobj)
-	}
+	err = reader.Get(ctx, key, eobj)
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}

@@ -201,6 +201,9 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err != nil {
 		return r.failed("error", err)
 	}
+	if !obs.Workload.Found && deploymentWritten {
+		obs.Workload.Created = time.Now() // just created; the cache does not show it yet
+	}
 
 	// 6. Verify each pod before it takes traffic, where the Deployment carries the operator's
 	//    readiness gate, and decide the rollout: verified, held, or due to be rolled back.
@@ -233,12 +236,18 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 	if (wantsRoute(server) && !apis.Routes) || (wantsGateway(server) && !apis.HTTPRoutes) {
 		// Look for the API again later: it may yet appear (an upgrade, a CRD installed).
-		result.RequeueAfter = r.Platform.Recheck()
+		result.RequeueAfter = sooner(result.RequeueAfter, r.Platform.Recheck())
 	}
-	if d := decision.RecheckAfter; d > 0 && (result.RequeueAfter == 0 || d < result.RequeueAfter) {
-		result.RequeueAfter = d // the rollout's deadline
-	}
+	result.RequeueAfter = sooner(result.RequeueAfter, decision.RecheckAfter) // the rollout's deadline
 	return result, err
+}
+
+// sooner returns the shorter of two requeue delays, where zero means none.
+func sooner(a, b time.Duration) time.Duration {
+	if a == 0 || (b > 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // rollBack returns the server's Deployment to the last verified revision: it renders the
@@ -326,7 +335,7 @@ func wantsRoute(server *mcpv1beta1.MCPServer) bool {
 
 // finish writes the status the observation implies and counts the outcome.
 func (r *MCPServerReconciler) finish(ctx context.Context, server *mcpv1beta1.MCPServer, obs status.Observation, outcome string) (ctrl.Result, error) {
-	next, err := r.writeStatus(ctx, server, obs)
+	next, wait, err := r.writeStatus(ctx, server, obs)
 	if err != nil {
 		return r.failed("error", err)
 	}
@@ -339,7 +348,7 @@ func (r *MCPServerReconciler) finish(ctx context.Context, server *mcpv1beta1.MCP
 	}
 	serverReady.WithLabelValues(server.Namespace, server.Name).Set(boolGauge(ready))
 	reconcileOutcomes.WithLabelValues(outcome).Inc()
-	return ctrl.Result{}, nil
+	return ctrl.Result{RequeueAfter: wait}, nil
 }
 
 func boolGauge(b bool) float64 {

@@ -47,21 +47,22 @@ func TestAModernServerIsDiscovered(t *testing.T) {
 		t.Errorf("v1alpha1 serverInfo %+v, want what v1beta1 says", i)
 	}
 
-	waitForEvent(t, ns, s.Name, "Normal", "DeprecatedFeatures", "Logging: it advertises the logging capability")
+	// Found as the server became ready, the deprecations are told in the readiness event.
+	waitForEvent(t, ns, s.Name, "Normal", mcpv1beta1.ReasonAvailable, "Logging: it advertises the logging capability")
 	handshakes := metricSum(t, "mcp_operator_handshake_duration_seconds", "outcome", "Ready")
 	check.Eventually(t, timeout, "three more re-verifications", func() (bool, string) {
 		return metricSum(t, "mcp_operator_handshake_duration_seconds", "outcome", "Ready") >= handshakes+3, ""
 	})
 	var notes []string
 	for _, e := range eventsFor(t, ns, s.Name) {
-		if e.Reason == "DeprecatedFeatures" {
+		if strings.Contains(e.Note, "features MCP 2026-07-28 deprecates") {
 			notes = append(notes, e.Note)
 			if e.Series != nil {
-				t.Errorf("the DeprecatedFeatures event was repeated %d times", e.Series.Count)
+				t.Errorf("the deprecation event was repeated %d times", e.Series.Count)
 			}
 		}
 	}
 	if len(notes) != 1 {
-		t.Errorf("%d DeprecatedFeatures events, want 1: %q", len(notes), notes)
+		t.Errorf("%d events tell the deprecations, want 1: %q", len(notes), notes)
 	}
 }

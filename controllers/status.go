@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -26,23 +27,29 @@ import (
 
 // writeStatus computes the status the observation implies and writes it in one patch, only if
 // it differs from the stored one in more than the progress of an initial rollout (see
-// status.ProgressOnly); then it emits the events a user needs to see.
-func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1beta1.MCPServer, obs status.Observation) (mcpv1beta1.MCPServerStatus, error) {
+// status.ProgressOnly); then it emits the events a user needs to see. A new server's first
+// status waits a few seconds for its first verdict (status.FirstWriteWait): wait says how long,
+// for the reconcile to come back then.
+func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1beta1.MCPServer, obs status.Observation) (next mcpv1beta1.MCPServerStatus, wait time.Duration, err error) {
 	key := client.ObjectKeyFromObject(server)
 	prev := r.statuses.stored(key, server)
-	next := status.Compute(prev, obs, metav1.Now())
+	now := metav1.Now()
+	next = status.Compute(prev, obs, now)
 	if equality.Semantic.DeepEqual(prev, next) || status.ProgressOnly(prev, next) {
-		return next, nil
+		return next, 0, nil
+	}
+	if wait := status.FirstWriteWait(prev, next, obs.Workload, now.Time); wait > 0 {
+		return next, wait, nil
 	}
 	base := server.DeepCopy()
 	server.Status = next
 	if err := r.Status().Patch(ctx, server, client.MergeFrom(base)); err != nil {
-		return next, fmt.Errorf("writing status: %w", err)
+		return next, 0, fmt.Errorf("writing status: %w", err)
 	}
 	r.statuses.wrote(key, base.ResourceVersion, next)
 	objectWrites.WithLabelValues("MCPServer", "status").Inc()
 	r.emitEvents(server, prev, next)
-	return next, nil
+	return next, 0, nil
 }
 
 // statusWrites remembers the status the reconciler last wrote for a server until the cache
@@ -88,27 +95,38 @@ func (w *statusWrites) forget(key types.NamespacedName) {
 	delete(w.pending, key)
 }
 
-// emitEvents reports the changes a user cares about: acceptance, readiness, a changed tool
-// set, ignored reserved annotations, and TLS verification turned off. Routine status updates make no events.
+// emitEvents reports the changes a user cares about: acceptance, readiness, deprecated
+// features found, a changed tool set, ignored reserved annotations, and TLS verification
+// turned off. Routine status updates make no events.
 func (r *MCPServerReconciler) emitEvents(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
 	if c, changed := conditionChange(prev, next, mcpv1beta1.ConditionAccepted, true); changed && c.Status == metav1.ConditionFalse {
 		r.Events.Eventf(server, nil, corev1.EventTypeWarning, c.Reason, "Validate", "%s", c.Message)
 	}
 	// Readiness events follow Ready as v1alpha1 shows it (Available and Verified together). Its
 	// message counts retries and replicas, so only a new status or reason is news.
+	// A server found using deprecated features as it becomes ready is told so in the readiness
+	// event: one event, not two, for every new server of that kind.
+	deprecated := deprecationNews(prev, next)
 	if c, changed := readyChange(prev, next); changed && c.Status != metav1.ConditionUnknown {
 		eventType := corev1.EventTypeNormal
 		if c.Status == metav1.ConditionFalse {
 			eventType = corev1.EventTypeWarning
 		}
-		r.Events.Eventf(server, nil, eventType, c.Reason, "Verify", "%s", c.Message)
+		if deprecated != "" && c.Status == metav1.ConditionTrue {
+			r.Events.Eventf(server, nil, eventType, c.Reason, "Verify", "%s; %s", c.Message, deprecated)
+			deprecated = ""
+		} else {
+			r.Events.Eventf(server, nil, eventType, c.Reason, "Verify", "%s", c.Message)
+		}
+	}
+	if deprecated != "" {
+		r.Events.Eventf(server, nil, corev1.EventTypeNormal, "DeprecatedFeatures", "Verify", "%s", deprecated)
 	}
 	if prev.Tools != nil && next.Tools != nil && prev.Tools.Digest != next.Tools.Digest && prev.ObservedGeneration == next.ObservedGeneration {
 		r.Events.Eventf(server, nil, corev1.EventTypeNormal, "ToolsChanged", "Verify",
 			"the server's tools changed without a spec change: %d tools now (%d before)", next.Tools.Count, prev.Tools.Count)
 	}
 	r.emitRolloutEvents(server, prev, next)
-	r.emitDeprecationEvent(server, prev, next)
 	if prev.ObservedGeneration != next.ObservedGeneration {
 		if _, reserved := render.SplitReservedAnnotations(server.Spec.ExtraAnnotations); len(reserved) > 0 {
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, "ReservedAnnotationsIgnored", "Render",
@@ -122,22 +140,21 @@ func (r *MCPServerReconciler) emitEvents(server *mcpv1beta1.MCPServer, prev, nex
 	}
 }
 
-// emitDeprecationEvent reports, once, the features MCP 2026-07-28 deprecates that a server is
-// found to use: when the list in status changes to one that is not empty. It is news, not a
-// fault; the server stays verified.
-func (r *MCPServerReconciler) emitDeprecationEvent(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
+// deprecationNews describes the features MCP 2026-07-28 deprecates that a server is found to
+// use, when the list in status changes to one that is not empty; else it is empty. It is news,
+// not a fault: the server stays verified.
+func deprecationNews(prev, next mcpv1beta1.MCPServerStatus) string {
 	if next.ServerInfo == nil || len(next.ServerInfo.DeprecatedFeatures) == 0 {
-		return
+		return ""
 	}
 	if prev.ServerInfo != nil && slices.Equal(prev.ServerInfo.DeprecatedFeatures, next.ServerInfo.DeprecatedFeatures) {
-		return
+		return ""
 	}
 	notes := make([]string, 0, len(next.ServerInfo.DeprecatedFeatures))
 	for _, f := range next.ServerInfo.DeprecatedFeatures {
 		notes = append(notes, f+": "+mcpprobe.DeprecatedFeature(f).Explain())
 	}
-	r.Events.Eventf(server, nil, corev1.EventTypeNormal, "DeprecatedFeatures", "Verify",
-		"the server uses features MCP 2026-07-28 deprecates (they still work, and the server stays verified): %s", strings.Join(notes, "; "))
+	return "the server uses features MCP 2026-07-28 deprecates (they still work, and the server stays verified): " + strings.Join(notes, "; ")
 }
 
 // conditionChange returns next's condition of type t and whether its status or reason (and,

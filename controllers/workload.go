@@ -31,6 +31,7 @@ func (r *MCPServerReconciler) readWorkload(ctx context.Context, server *mcpv1bet
 		return w, nil
 	}
 	w.Found = true
+	w.Created = dep.CreationTimestamp.Time
 	w.Current = dep.Status.ObservedGeneration >= dep.Generation
 	w.Replicas, w.Ready, w.Available = dep.Status.Replicas, dep.Status.ReadyReplicas, dep.Status.AvailableReplicas
 	w.RolledOut = w.Current && dep.Status.UpdatedReplicas == dep.Status.Replicas && dep.Status.AvailableReplicas == dep.Status.Replicas

@@ -4,6 +4,8 @@
 package status
 
 import (
+	"time"
+
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -37,4 +39,31 @@ func ProgressOnly(current, next mcpv1beta1.MCPServerStatus) bool {
 func initializing(s mcpv1beta1.MCPServerStatus) bool {
 	c := meta.FindStatusCondition(s.Conditions, mcpv1beta1.ConditionAvailable)
 	return c != nil && c.Status == metav1.ConditionUnknown && c.Reason == mcpv1beta1.ReasonInitializing
+}
+
+// FirstStatusGrace is how long a new server's first status may wait for its first verdict.
+// Most servers whose pods start at once are Available and verified within it, so they get one
+// status write on the way to Ready instead of two ("initializing", then "ready").
+const FirstStatusGrace = 5 * time.Second
+
+// FirstWriteWait says how much longer the first status of a server may wait: more than zero
+// when nothing was ever written (no conditions), next says only that the accepted server is
+// still initializing, and its Deployment was created less than FirstStatusGrace before now.
+// Anything a user must act on (a rejected spec, a pod problem, a condition False other than
+// NetworkPolicyRestricted) is written at once, and so is the initializing status once the
+// grace is over.
+func FirstWriteWait(stored, next mcpv1beta1.MCPServerStatus, w Workload, now time.Time) time.Duration {
+	if len(stored.Conditions) > 0 || w.Created.IsZero() || !initializing(next) || len(w.PodProblems) > 0 {
+		return 0
+	}
+	if c := meta.FindStatusCondition(next.Conditions, mcpv1beta1.ConditionAccepted); c == nil || c.Status != metav1.ConditionTrue {
+		return 0
+	}
+	for _, c := range next.Conditions {
+		// NetworkPolicyRestricted False says how the network is set up, not that anything failed.
+		if c.Status == metav1.ConditionFalse && c.Type != mcpv1beta1.ConditionNetworkPolicyRestricted {
+			return 0 // a Route the cluster cannot serve, a gateway route not registered yet...
+		}
+	}
+	return max(0, w.Created.Add(FirstStatusGrace).Sub(now))
 }

@@ -7,6 +7,8 @@
 package status
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -34,6 +36,9 @@ type Workload struct {
 	ProgressDeadlineExceeded bool
 	// PodProblems describe why pods do not run, in a user's words (ImagePullBackOff, ...).
 	PodProblems []string
+	// Created is when the Deployment was created: the cache's creation time, or now when this
+	// pass created it. Zero when there is none.
+	Created time.Time
 }
 
 // Handshake is the MCP handshake state for the server's current configuration.

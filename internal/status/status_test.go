@@ -389,3 +389,47 @@ func TestAddressOnlyWhileVerified(t *testing.T) {
 		t.Errorf("address %+v kept after a failed handshake", failed.Address)
 	}
 }
+
+// TestFirstWriteWait: a new server's first status waits, for the rest of FirstStatusGrace
+// after its Deployment was created, only while it says nothing but "initializing".
+func TestFirstWriteWait(t *testing.T) {
+	created := t0.Time
+	starting := status.Workload{Found: true, Current: true, Desired: 1, Created: created}
+	obs := func(mutate func(*status.Observation)) status.Observation {
+		o := status.Observation{Generation: 1, Address: "http://a", Workload: starting, Network: status.NetworkOf(nil)}
+		if mutate != nil {
+			mutate(&o)
+		}
+		return o
+	}
+	first := func(o status.Observation) mcpv1beta1.MCPServerStatus {
+		return status.Compute(mcpv1beta1.MCPServerStatus{}, o, t0)
+	}
+	initializing := first(obs(nil))
+	crashing := obs(func(o *status.Observation) { o.Workload.PodProblems = []string{"pod a: CrashLoopBackOff"} })
+	invalid := obs(func(o *status.Observation) { o.Problems = []string{`ConfigMap "cfg" not found`} })
+	noRouteAPI := obs(func(o *status.Observation) { o.Exposure = status.Exposure{Wanted: true, Path: "/mcp"} })
+	tests := map[string]struct {
+		stored, next mcpv1beta1.MCPServerStatus
+		workload     status.Workload
+		now          time.Time
+		want         time.Duration
+	}{
+		"initializing, just created":       {next: initializing, workload: starting, now: created, want: status.FirstStatusGrace},
+		"initializing, two seconds in":     {next: initializing, workload: starting, now: created.Add(2 * time.Second), want: status.FirstStatusGrace - 2*time.Second},
+		"initializing, the grace is over":  {next: initializing, workload: starting, now: created.Add(status.FirstStatusGrace)},
+		"a status was written before":      {stored: initializing, next: initializing, workload: starting, now: created},
+		"no Deployment":                    {next: initializing, workload: status.Workload{}, now: created},
+		"pods crashing":                    {next: first(crashing), workload: crashing.Workload, now: created},
+		"spec rejected":                    {next: first(invalid), workload: starting, now: created},
+		"a Route the cluster cannot serve": {next: first(noRouteAPI), workload: starting, now: created},
+	}
+	for name, tc := range tests {
+		if got := status.FirstWriteWait(tc.stored, tc.next, tc.workload, tc.now); got != tc.want {
+			t.Errorf("%s: FirstWriteWait = %v, want %v", name, got, tc.want)
+		}
+	}
+	if c := meta.FindStatusCondition(initializing.Conditions, mcpv1beta1.ConditionNetworkPolicyRestricted); c == nil || c.Status != metav1.ConditionFalse {
+		t.Errorf("NetworkPolicyRestricted %+v: the case of an open network, which must not make the first status hurry, is not covered", c)
+	}
+}
