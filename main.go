@@ -10,11 +10,14 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/go-logr/logr"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -106,6 +109,12 @@ func main() {
 	opts := parseFlags(flag.CommandLine, os.Args[1:])
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
 	setupLog := ctrl.Log.WithName("setup")
+	// The heap is kept within 90% of the container's memory limit (its cgroup's), so that the
+	// garbage collector works harder before the kernel would kill the operator. GOMEMLIMIT, when
+	// set, wins; with no limit there is none.
+	if _, err := memlimit.Set(memlimit.WithLogger(slog.New(logr.ToSlogHandler(setupLog)))); err != nil {
+		setupLog.Error(err, "setting the Go memory limit from the container's; running without one")
+	}
 	profile, err := mcpprobe.TLSProfileFromEnv(os.Getenv)
 	if err != nil {
 		setupLog.Error(err, "reading the TLS profile of MCP handshakes")

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -91,12 +92,20 @@ func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta
 	if err != nil {
 		return "", false, err
 	}
+	key, hash, now := client.ObjectKeyFromObject(obj), desired.GetAnnotations()[render.AppliedHashAnnotation], time.Now()
+	if existing != nil {
+		r.created.seen(gvk, key)
+	}
+	if existing == nil && r.created.pending(gvk, key, hash, now) {
+		return "", false, nil // created as rendered moments ago; the watch has not delivered it yet
+	}
 	if existing == nil {
 		created, err := r.createOnly(ctx, desired)
 		if err != nil {
 			return "", false, fmt.Errorf("creating %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
 		}
 		if created {
+			r.created.add(gvk, key, hash, now)
 			objectWrites.WithLabelValues(gvk.Kind, "create").Inc()
 			return "", true, nil
 		}

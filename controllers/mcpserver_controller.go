@@ -67,6 +67,8 @@ type MCPServerReconciler struct {
 	memo *rendermemo.Memo
 	// statuses remembers status writes the cache does not show yet.
 	statuses *statusWrites
+	// created remembers objects created that the cache does not show yet.
+	created *createdObjects
 	// watched are the namespaces the operator serves; empty means all.
 	watched []string
 	// maxConcurrent bounds parallel reconciles.
@@ -100,6 +102,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			r.Handshakes.ForgetPods(req.NamespacedName, nil)
 			r.memo.Forget(req.NamespacedName)
 			r.statuses.forget(req.NamespacedName)
+			r.created.forget(req.NamespacedName)
 			serverReady.DeleteLabelValues(req.Namespace, req.Name)
 			return ctrl.Result{}, nil
 		}

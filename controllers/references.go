@@ -7,8 +7,10 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -51,6 +53,13 @@ type referenceReader struct {
 
 	mu      sync.Mutex
 	digests map[references.Object]map[types.NamespacedName]referencedObject
+	flight  singleflight.Group
+}
+
+// readResult is what one read of an object's data found, shared by the reconciles waiting on it.
+type readResult struct {
+	object referencedObject
+	exists bool
 }
 
 func newReferenceReader(cache, api client.Reader) *referenceReader {
@@ -185,10 +194,16 @@ func (r *referenceReader) read(ctx context.Context, namespace string, obj refere
 		return known, true, nil
 	}
 
-	ro, exists, err := r.readData(ctx, key, obj.Kind, keep)
-	if err != nil || !exists {
-		return ro, exists, err
+	// Servers sharing an object that changed, or one not read yet, read it once between them.
+	flight := fmt.Sprintf("%s/%s/%s/%s/%s", obj.Kind, key, meta.UID, meta.ResourceVersion, strings.Join(keep, ","))
+	v, err, _ := r.flight.Do(flight, func() (any, error) {
+		ro, exists, err := r.readData(ctx, key, obj.Kind, keep)
+		return readResult{ro, exists}, err
+	})
+	if err != nil || !v.(readResult).exists {
+		return referencedObject{}, false, err
 	}
+	ro := v.(readResult).object
 	r.mu.Lock()
 	if r.digests[obj] == nil {
 		r.digests[obj] = map[types.NamespacedName]referencedObject{}

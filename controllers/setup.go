@@ -92,6 +92,7 @@ func NewMCPServerReconciler(ctx context.Context, mgr ctrl.Manager, o Options) (*
 		refs:           newReferenceReader(mgr.GetClient(), mgr.GetAPIReader()),
 		memo:           rendermemo.New(),
 		statuses:       newStatusWrites(),
+		created:        newCreatedObjects(),
 		watched:        o.WatchNamespaces,
 		maxConcurrent:  o.MaxConcurrentReconciles,
 	}

@@ -107,17 +107,18 @@ func (rep report) markdown(root, reportPath, plot string) string {
 
 	rep.targets(w)
 	w("## Summary\n\n")
-	w("| N | floor | all Ready | ratio | first Ready | median Ready | writes per MCPServer | peak RSS | CPU until Ready | idle writes | roll after admin change | roll after ConfigMap change |\n")
-	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	w("| N | floor | all Ready | ratio | first Ready | median Ready | requests per MCPServer | writes per MCPServer | peak RSS | CPU until Ready | idle writes | roll after admin change | roll after ConfigMap change |\n")
+	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rep.Results {
-		w("| %d | %s | %s | %.2fx | %s | %s | %.2f | %.0f MiB | %.1f s | %d | %s | %s |\n", r.N, seconds(r.Floor), seconds(r.AllReady), r.ratio(),
-			seconds(r.FirstReady), seconds(r.MedianReady), r.writesPerServer(), r.PeakRSSMiB, r.CPUSeconds, r.IdleWrites,
+		w("| %d | %s | %s | %.2fx | %s | %s | %.2f | %.2f | %.0f MiB | %.1f s | %d | %s | %s |\n", r.N, seconds(r.Floor), seconds(r.AllReady), r.ratio(),
+			seconds(r.FirstReady), seconds(r.MedianReady), r.requestsPerServer(), r.writesPerServer(), r.PeakRSSMiB, r.CPUSeconds, r.IdleWrites,
 			rollCell(r.RollAdmin), rollCell(r.RollConfigMap))
 	}
 	for _, r := range rep.Results {
 		w("\n## N = %d\n\n", r.N)
 		w("| measure | value |\n| --- | --- |\n")
 		w("| floor: %d Deployments + %d Services Available | %s |\n", r.N, r.N, seconds(r.Floor))
+		w("| %d MCPServers created (from the first create to the last) | %s |\n", r.N, seconds(r.Created))
 		w("| operator: %d MCPServers Ready (first / median / all) | %s / %s / %s |\n", r.N, seconds(r.FirstReady), seconds(r.MedianReady), seconds(r.AllReady))
 		w("| ratio to the floor | %.2fx |\n", r.ratio())
 		w("| operator peak RSS when all were Ready / at the end | %.0f MiB / %.0f MiB |\n", r.PeakRSSMiB, r.EndPeakRSSMiB)
@@ -203,21 +204,23 @@ func (rep report) targets(w func(string, ...any)) {
 		byN[r.N] = r
 	}
 	if r, ok := byN[1000]; ok {
-		ts = append(ts, target{"all Ready within 1.2x of the floor at N=1000", fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.2})
+		ts = append(ts, target{"all Ready within 1.5x of the floor at N=1000", fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.5})
+		ts = append(ts, target{"first server Ready within 2 s at N=1000, while the rest are created", seconds(r.FirstReady), r.FirstReady <= 2*time.Second})
 		ts = append(ts, target{"peak RSS at most 50 MiB at N=1000", fmt.Sprintf("%.0f MiB (%.0f MiB anonymous)", r.PeakRSSMiB, r.AnonMiB), r.PeakRSSMiB <= 50})
 	}
 	if r, ok := byN[5000]; ok {
 		ts = append(ts, target{"all Ready within 1.5x of the floor at N=5000", fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.5})
-		ts = append(ts, target{"peak RSS under 200 MiB at N=5000", fmt.Sprintf("%.0f MiB", r.PeakRSSMiB), r.PeakRSSMiB < 200})
+		ts = append(ts, target{"peak RSS at most 150 MiB at N=5000", fmt.Sprintf("%.0f MiB (%.0f MiB anonymous)", r.PeakRSSMiB, r.AnonMiB), r.PeakRSSMiB <= 150})
 	}
 	for _, r := range rep.Results {
 		ts = append(ts,
-			target{fmt.Sprintf("first servers Ready within seconds at N=%d", r.N), seconds(r.FirstReady), r.FirstReady < 10*time.Second},
-			target{fmt.Sprintf("at most 6 API writes per MCPServer on the way to Ready, events included, at N=%d", r.N),
-				fmt.Sprintf("%.2f", r.writesPerServer()), r.writesPerServer() <= 6},
+			target{fmt.Sprintf("at most 5 API requests per MCPServer on the way to Ready, reads and events included, at N=%d", r.N),
+				fmt.Sprintf("%.2f (%.2f writes)", r.requestsPerServer(), r.writesPerServer()), r.requestsPerServer() <= 5},
 			target{fmt.Sprintf("zero API writes while idle at N=%d", r.N),
 				fmt.Sprintf("%d writes in %s, while %.0f re-verifications ran", r.IdleWrites, rep.Idle, r.Reverified), r.IdleWrites == 0})
 	}
+	ts = append(ts, target{"a bad revision of 1000 servers rolled back within 2x a good rollout, no failed client call",
+		"not measured by hack/bench", false})
 	for _, m := range rep.Micro {
 		if m.Name == "RenderAndDiff" {
 			ts = append(ts, target{"render + diff per MCPServer well under 1 ms (one that changed)",

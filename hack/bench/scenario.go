@@ -49,6 +49,8 @@ type result struct {
 	Floor time.Duration
 	// From the first MCPServer create: the first, the median and the last to be Ready.
 	FirstReady, MedianReady, AllReady time.Duration
+	// Created: from the first MCPServer create to the last.
+	Created time.Duration
 	// The operator process: peak RSS when all were Ready and at the end; CPU until all Ready.
 	PeakRSSMiB, EndPeakRSSMiB, CPUSeconds float64
 	// AnonMiB and FileMiB split the resident memory when all were Ready.
@@ -80,6 +82,15 @@ func (r result) ratio() float64 {
 }
 
 func (r result) writesPerServer() float64 { return float64(r.Writes) / float64(r.N) }
+
+// requestsPerServer counts every request of the operator's until all were Ready, reads included.
+func (r result) requestsPerServer() float64 {
+	total := 0
+	for _, n := range r.Requests {
+		total += n
+	}
+	return float64(total) / float64(r.N)
+}
 
 // run is one N: a fresh control plane, the floor, then the operator.
 type runN struct {
@@ -265,6 +276,8 @@ func (r *runN) measureOperator(ctx context.Context) error {
 	if err := createAll(ctx, r.cluster.Config, r.cluster.Client.Scheme(), benchServers(r.n), r.cfg.creators); err != nil {
 		return err
 	}
+	r.res.Created = time.Since(start)
+	say("N=%d: created %d MCPServers in %s", r.n, r.n, r.res.Created.Round(100*time.Millisecond))
 	if err := r.waitUntil(ctx, "every MCPServer Ready", func() (bool, string) {
 		ready := r.watch.readyCount()
 		return ready == r.n, fmt.Sprintf("%d of %d Ready", ready, r.n)
