@@ -42,8 +42,9 @@ const adminValuesRetry = 30 * time.Second
 type MCPServerReconciler struct {
 	// Client reads from the manager's cache and writes to the API server.
 	client.Client
-	// APIReader reads from the API server directly: to confirm that an object missing from the
-	// label-filtered cache really does not exist, and to read referenced ConfigMaps and Secrets.
+	// APIReader reads from the API server directly: an object a create found though the
+	// label-filtered cache does not hold it (someone else's, or one that lost its label), and
+	// the data of referenced ConfigMaps and Secrets.
 	APIReader client.Reader
 	Scheme    *runtime.Scheme
 	Events    events.EventRecorder

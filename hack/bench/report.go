@@ -128,6 +128,9 @@ func (rep report) markdown(root, reportPath, plot string) string {
 		w("| requests while idle for %s (writes) | %d (%d), while %0.f re-verifications ran |\n", rep.Idle, r.IdleRequests, r.IdleWrites, r.Reverified)
 		w("| roll after an admin values change (operator writes) | %s (%d) |\n", rollCell(r.RollAdmin), r.RollAdminWrites)
 		w("| roll after a shared ConfigMap change (operator writes) | %s (%d) |\n", rollCell(r.RollConfigMap), r.RollConfigMapWrites)
+		floorCPU, operatorCPU := sum(r.FloorCost.CPU), sum(r.OperatorCost.CPU)
+		w("| CPU spent by every process measured (below): floor / operator (ratio) | %.0f s / %.0f s (%.2fx) |\n", floorCPU, operatorCPU, operatorCPU/floorCPU)
+		w("| cores busy on average: floor / operator (of %d) | %.1f / %.1f |\n", runtime.NumCPU(), floorCPU/r.Floor.Seconds(), operatorCPU/r.AllReady.Seconds())
 		w("\nWhat the whole control plane spent: the floor's phase against the operator's (the operator's also\n")
 		w("includes creating the MCPServers, and the operator and sample MCP server processes):\n\n")
 		w("| | floor | operator |\n| --- | --- | --- |\n")
@@ -172,6 +175,14 @@ func (rep report) markdown(root, reportPath, plot string) string {
 			pprofTopOf(root, apiServerBinary(), last.APIServerProfile, "-top"))
 	}
 	return b.String()
+}
+
+func sum(m map[string]float64) float64 {
+	total := 0.0
+	for _, v := range m {
+		total += v
+	}
+	return total
 }
 
 func unionKeys(a, b map[string]float64) []string {

@@ -72,6 +72,12 @@ func openBrowser(t *testing.T, base, person string) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Chromium leaves org.chromium.Chromium.* directories in TMPDIR: in the profile, they go
+	// with it.
+	tmp := filepath.Join(profile, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox, // the tests may run as root, where Chromium's sandbox refuses to start
@@ -79,6 +85,7 @@ func openBrowser(t *testing.T, base, person string) *browser {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 		chromedp.Flag("disable-component-update", true),
+		chromedp.Env("TMPDIR="+tmp),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
