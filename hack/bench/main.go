@@ -45,6 +45,7 @@ type config struct {
 	binDir       string
 	creators     int
 	skipRolls    bool
+	rollsUpTo    int
 	operatorArgs []string
 }
 
@@ -61,6 +62,7 @@ func main() {
 	flag.StringVar(&c.artifacts, "artifacts", "bin/bench", "Where to keep profiles and logs.")
 	flag.IntVar(&c.creators, "creators", 16, "Parallel clients creating objects.")
 	flag.BoolVar(&c.skipRolls, "skip-rolls", false, "Leave out the roll measurements (quicker runs while tuning).")
+	flag.IntVar(&c.rollsUpTo, "rolls-up-to", 0, "Measure the rolls only for N up to this (0: every N); rolling 5000 verified servers takes long.")
 	extra := flag.String("operator-args", "", "More flags for the operator, space-separated (for tuning).")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {

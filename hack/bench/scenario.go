@@ -141,7 +141,7 @@ func (r *runN) run(ctx context.Context) error {
 	if err := r.measureIdle(ctx); err != nil {
 		return err
 	}
-	if !r.cfg.skipRolls {
+	if !r.cfg.skipRolls && (r.cfg.rollsUpTo == 0 || r.n <= r.cfg.rollsUpTo) {
 		if err := r.measureRolls(ctx); err != nil {
 			return err
 		}
