@@ -41,15 +41,26 @@ func (r *MCPServerReconciler) writeStatus(ctx context.Context, server *mcpv1beta
 	if wait := status.FirstWriteWait(prev, next, obs.Workload, now.Time); wait > 0 {
 		return next, wait, nil
 	}
-	base := server.DeepCopy()
-	server.Status = next
-	if err := r.Status().Patch(ctx, server, client.MergeFrom(base)); err != nil {
+	cachedVersion := server.ResourceVersion
+	if err := r.Status().Patch(ctx, server, statusPatch(server, prev, next)); err != nil {
 		return next, 0, fmt.Errorf("writing status: %w", err)
 	}
-	r.statuses.wrote(key, base.ResourceVersion, next)
+	r.statuses.wrote(key, cachedVersion, server.ResourceVersion, next)
 	objectWrites.WithLabelValues("MCPServer", "status").Inc()
 	r.emitEvents(server, prev, next)
 	return next, 0, nil
+}
+
+// statusPatch sets server.Status to next and returns the merge patch from prev, the status as
+// last stored, to next. The cached server may not show the operator's own last write yet (prev
+// then comes from statusWrites): a patch computed from the cached status would leave out every
+// field that write changed and this one changes back, and the stored status would keep the
+// values of the write in between (a Ready server left with phase Pending and no address).
+func statusPatch(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) client.Patch {
+	base := server.DeepCopy()
+	base.Status = prev
+	server.Status = next
+	return client.MergeFrom(base)
 }
 
 // statusWrites remembers the status the reconciler last wrote for a server until the cache
@@ -61,9 +72,12 @@ type statusWrites struct {
 }
 
 type pendingStatus struct {
-	// base is the resourceVersion the write was made against.
-	base   string
-	status mcpv1beta1.MCPServerStatus
+	// older are the resourceVersions the cache may still show that predate the write: the
+	// cached one it was made against, and those of earlier writes the cache has not shown.
+	older []string
+	// written is the resourceVersion the write produced.
+	written string
+	status  mcpv1beta1.MCPServerStatus
 }
 
 func newStatusWrites() *statusWrites {
@@ -71,22 +85,30 @@ func newStatusWrites() *statusWrites {
 }
 
 // stored returns the server's status as last stored: the one the operator wrote, while the
-// cached server is still the version that write was made against; else the cached one.
+// cached server is still a version older than that write; else the cached one.
 func (w *statusWrites) stored(key types.NamespacedName, cached *mcpv1beta1.MCPServer) mcpv1beta1.MCPServerStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	p, ok := w.pending[key]
-	if ok && p.base == cached.ResourceVersion {
+	if ok && slices.Contains(p.older, cached.ResourceVersion) {
 		return *p.status.DeepCopy()
 	}
 	delete(w.pending, key) // the cache has caught up (or the server moved on): it is the truth
 	return cached.Status
 }
 
-func (w *statusWrites) wrote(key types.NamespacedName, base string, s mcpv1beta1.MCPServerStatus) {
+// wrote records a status write made against the cached resourceVersion base, which the API
+// server answered with resourceVersion written.
+func (w *statusWrites) wrote(key types.NamespacedName, base, written string, s mcpv1beta1.MCPServerStatus) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.pending[key] = pendingStatus{base: base, status: *s.DeepCopy()}
+	older := []string{base}
+	if p, ok := w.pending[key]; ok && slices.Contains(p.older, base) {
+		// Written while the cache still showed an older version than the last write's: the
+		// cache may show that write's version next, which is older than this one's too.
+		older = append(slices.Clone(p.older), p.written)
+	}
+	w.pending[key] = pendingStatus{older: older, written: written, status: *s.DeepCopy()}
 }
 
 func (w *statusWrites) forget(key types.NamespacedName) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -214,7 +215,8 @@ func TestOperatorPodKilledHandsOver(t *testing.T) {
 	}
 	after := server(t, exampleNamespace, exampleName)
 	if after.ResourceVersion != before.ResourceVersion {
-		t.Errorf("the MCPServer was rewritten (resourceVersion %s -> %s): status %+v", before.ResourceVersion, after.ResourceVersion, after.Status)
+		t.Errorf("the MCPServer was rewritten (resourceVersion %s -> %s); status (-before +after):\n%s",
+			before.ResourceVersion, after.ResourceVersion, cmp.Diff(before.Status, after.Status))
 	}
 	afterDeployment := &appsv1.Deployment{}
 	if err := bed.Cluster.Client.Get(ctx, client.ObjectKeyFromObject(deployment), afterDeployment); err != nil {
