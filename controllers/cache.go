@@ -55,8 +55,8 @@ func CacheOptions(watchNamespaces []string, operatorNamespace string, apis platf
 }
 
 // trimPod keeps what the operator reads of a pod (its identity, labels and status, to explain
-// why it is not available, and its IP, to verify it) and drops the rest before it is cached:
-// the spec is most of a pod, and one pod per MCPServer adds up.
+// why it is not available, and its IP and MCP port, to verify it) and drops the rest before it
+// is cached: the spec is most of a pod, and one pod per MCPServer adds up.
 func trimPod(obj any) (any, error) {
 	pod, ok := obj.(*corev1.Pod)
 	if !ok {
@@ -68,11 +68,25 @@ func trimPod(obj any) (any, error) {
 			Name: pod.Name, Namespace: pod.Namespace, UID: pod.UID, ResourceVersion: pod.ResourceVersion,
 			Labels: pod.Labels, OwnerReferences: pod.OwnerReferences, DeletionTimestamp: pod.DeletionTimestamp,
 		},
+		Spec: corev1.PodSpec{Containers: mcpPortOnly(pod.Spec.Containers)},
 		Status: corev1.PodStatus{
 			Phase: pod.Status.Phase, Conditions: pod.Status.Conditions, PodIP: pod.Status.PodIP,
 			InitContainerStatuses: pod.Status.InitContainerStatuses, ContainerStatuses: pod.Status.ContainerStatuses,
 		},
 	}, nil
+}
+
+// mcpPortOnly keeps, of the containers, the one with the port named render.MCPPortName, with
+// that port alone.
+func mcpPortOnly(containers []corev1.Container) []corev1.Container {
+	for _, c := range containers {
+		for _, p := range c.Ports {
+			if p.Name == render.MCPPortName {
+				return []corev1.Container{{Name: c.Name, Ports: []corev1.ContainerPort{p}}}
+			}
+		}
+	}
+	return nil
 }
 
 // ParseWatchNamespaces reads OLM's WATCH_NAMESPACE convention: a comma-separated list of

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -16,8 +17,8 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
-// TestTrimPodKeepsWhatTheOperatorReads: identity, labels, owners and status stay; the spec
-// goes; other objects pass untouched.
+// TestTrimPodKeepsWhatTheOperatorReads: identity, labels, owners, status and the MCP port
+// stay; the rest of the spec goes; other objects pass untouched.
 func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 	now := metav1.Now()
 	pod := &corev1.Pod{
@@ -25,7 +26,8 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns", UID: "u", ResourceVersion: "7", Labels: map[string]string{"a": "b"},
 			Annotations: map[string]string{"big": "annotation"}, DeletionTimestamp: &now,
 			OwnerReferences: []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "rs", UID: "o", Controller: ptr.To(true)}}},
-		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "mcp-server", Image: "registry.example.com/x:1"}}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "mcp-server", Image: "registry.example.com/x:1",
+			Ports: []corev1.ContainerPort{{Name: "metrics", ContainerPort: 9100}, {Name: render.MCPPortName, ContainerPort: 9090}}}}},
 		Status: corev1.PodStatus{Phase: corev1.PodPending, Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionFalse}},
 			ContainerStatuses: []corev1.ContainerStatus{{Name: "mcp-server", State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ImagePullBackOff"}}}}},
 	}
@@ -34,8 +36,9 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	trimmed := out.(*corev1.Pod)
-	if len(trimmed.Spec.Containers) != 0 || trimmed.Annotations != nil {
-		t.Errorf("the spec or annotations were kept: %+v", trimmed)
+	want := []corev1.Container{{Name: "mcp-server", Ports: []corev1.ContainerPort{{Name: render.MCPPortName, ContainerPort: 9090}}}}
+	if !equality.Semantic.DeepEqual(trimmed.Spec.Containers, want) || trimmed.Annotations != nil {
+		t.Errorf("more of the spec than the MCP port, or the annotations, were kept: %+v", trimmed)
 	}
 	if trimmed.Name != "p" || trimmed.UID != "u" || trimmed.ResourceVersion != "7" || trimmed.Labels["a"] != "b" ||
 		trimmed.DeletionTimestamp == nil || len(trimmed.OwnerReferences) != 1 || trimmed.Kind != "Pod" {

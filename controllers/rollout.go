@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	neturl "net/url"
 	"strconv"
 	"time"
 
@@ -110,8 +111,9 @@ func deadline(server *mcpv1beta1.MCPServer, dep *appsv1.Deployment) time.Duratio
 }
 
 // observePods turns the server's running pods into what the decision needs, asking the
-// handshake scheduler to verify each one whose containers are ready (at the pod's IP, under the
-// Service's URL), and forgetting the pods that are gone.
+// handshake scheduler to verify each one whose containers are ready (at the pod's IP and MCP
+// port, under the Service's URL as of the pod's revision), and forgetting the pods that are
+// gone.
 func (r *MCPServerReconciler) observePods(name types.NamespacedName, pods []corev1.Pod, url string, port int32, tls mcpprobe.TLS) []rollout.Pod {
 	var out []rollout.Pod
 	keep := map[string]bool{}
@@ -123,13 +125,42 @@ func (r *MCPServerReconciler) observePods(name types.NamespacedName, pods []core
 		rp := rollout.Pod{Name: p.Name, Revision: p.Labels[rollout.RevisionLabel], Gate: podCondition(p, rollout.GateCondition)}
 		if podCondition(p, corev1.ContainersReady) == corev1.ConditionTrue {
 			keep[p.Name] = true
-			h := r.Handshakes.ObservePod(name, p.Name, handshake.Target{URL: url, Dial: net.JoinHostPort(p.Status.PodIP, strconv.Itoa(int(port))), TLS: tls})
+			podPort := strconv.Itoa(int(mcpPort(p, port)))
+			dial := net.JoinHostPort(p.Status.PodIP, podPort)
+			h := r.Handshakes.ObservePod(name, p.Name, handshake.Target{URL: withPort(url, podPort), Dial: dial, TLS: tls})
 			rp.Probe, rp.Failures = h.Result, h.Failures
 		}
 		out = append(out, rp)
 	}
 	r.Handshakes.ForgetPods(name, keep)
 	return out
+}
+
+// mcpPort is the port the pod serves MCP on: its container port named mcp, which is the
+// spec's port as of the pod's revision. A pod of the verified revision keeps being verified
+// where it listens while a revision that changes spec.config.port rolls out or is rolled back;
+// probed at the new port, it would fail and lose its gate, and the server its traffic. A pod
+// with no such port (not rendered by this chart) is probed at the spec's port.
+func mcpPort(p *corev1.Pod, specPort int32) int32 {
+	for _, c := range p.Spec.Containers {
+		for _, cp := range c.Ports {
+			if cp.Name == render.MCPPortName {
+				return cp.ContainerPort
+			}
+		}
+	}
+	return specPort
+}
+
+// withPort is the URL with another port: the Service's URL as of a pod whose revision had
+// another spec.config.port (the Service's port is the spec's).
+func withPort(rawURL, port string) string {
+	u, err := neturl.Parse(rawURL)
+	if err != nil || u.Port() == port {
+		return rawURL
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), port)
+	return u.String()
 }
 
 func podCondition(p *corev1.Pod, t corev1.PodConditionType) corev1.ConditionStatus {

@@ -200,6 +200,58 @@ func TestBadRevisionIsRolledBack(t *testing.T) {
 	waitForEvent(t, ns, s.Name, corev1.EventTypeWarning, mcpv1beta1.ReasonRolledBack, "runs the verified revision r1 again")
 }
 
+// TestPortChangeRolledBackKeepsTheVerifiedPod: a revision that moves spec.config.port to a
+// port nothing listens on is rolled back, and meanwhile the verified revision's pod is verified
+// where it listens (its own mcp port, not the new spec's): its gate is never taken away, so the
+// server keeps its traffic through a bad change.
+func TestPortChangeRolledBackKeepsTheVerifiedPod(t *testing.T) {
+	ns := newNamespace(t)
+	s := newServer(t, ns, "moving", func(s *mcpv1beta1.MCPServer) {
+		s.Spec.Rollout = &mcpv1beta1.RolloutConfig{DeadlineSeconds: ptr.To[int32](10)}
+	})
+	good := startMCPServerFor(t, s, mcptest.ServerOptions{Tools: []string{"forecast"}})
+	d := waitForDeployment(t, key(s))
+	first := revisionOf(t, d, 1, "p1", "10.0.3.1")
+	routePod(t, "10.0.3.1", good.Addr)
+	verifiedGate := waitForGate(t, first, corev1.ConditionTrue)
+	makeAvailable(t, key(s))
+	waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified)
+
+	// At the new port the pods answer nothing MCP; the Service's new port still reaches the
+	// old pod, whose mcp port it targets.
+	notMCP := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("hello")) }))
+	t.Cleanup(notMCP.Close)
+	u, _ := url.Parse(notMCP.URL)
+	for _, entry := range []string{"10.0.3.1:9090:" + u.Host, "10.0.3.2:9090:" + u.Host,
+		fmt.Sprintf("%s.%s.svc.%s:9090:%s", s.Name, ns, clusterDomain, good.Addr)} {
+		if err := resolver.Set(entry); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		cur := getServer(t, key(s))
+		cur.Spec.Config.Port = 9090
+		return k8s.Update(context.Background(), cur)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var d2 *appsv1.Deployment
+	check.Eventually(t, timeout, "the new port rendered", func() (bool, string) {
+		d2 = waitForDeployment(t, key(s))
+		ports := d2.Spec.Template.Spec.Containers[0].Ports
+		return len(ports) == 1 && ports[0].ContainerPort == 9090, fmt.Sprint(ports)
+	})
+	second := revisionOf(t, d2, 2, "p2", "10.0.3.2")
+	rollingStatus(t, d2)
+	waitForGate(t, second, corev1.ConditionFalse)
+	waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionFalse, mcpv1beta1.ReasonRolledBack)
+
+	if g := waitForGate(t, first, corev1.ConditionTrue); !g.LastTransitionTime.Equal(&verifiedGate.LastTransitionTime) {
+		t.Errorf("the verified pod's gate was rewritten during the bad revision (%s, then %s: %s)",
+			verifiedGate.LastTransitionTime, g.LastTransitionTime, g.Message)
+	}
+}
+
 // TestRevisionDroppingAToolIsHeld: a new revision's pod that answers without a tool the
 // verified revision serves is not gated in, and the status says which tool.
 func TestRevisionDroppingAToolIsHeld(t *testing.T) {

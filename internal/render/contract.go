@@ -28,6 +28,10 @@ import (
 // valued with the MCPServer's name: it selects the server's pods and filters the cache.
 const SelectorLabel = "mcp-server"
 
+// MCPPortName names the container port the chart serves MCP on (spec.config.port) and the
+// Service targets: a pod's own MCP port, which the per-pod handshake dials.
+const MCPPortName = "mcp"
+
 // ConfigHashAnnotation is the pod template annotation the chart sets to the digest of the
 // referenced ConfigMaps and Secrets, so that a change to them rolls the pods.
 const ConfigHashAnnotation = "mcp.x-k8s.io/config-hash"

@@ -441,3 +441,30 @@ func TestResourcesDefaultAsUpstream(t *testing.T) {
 }
 
 func resourceQuantity(s string) resource.Quantity { return resource.MustParse(s) }
+
+// TestMCPPortIsNamedInThePodAndTargetedByTheService: the server's container declares
+// spec.config.port under render.MCPPortName, which the per-pod handshake reads from each pod
+// (so a pod is verified where its own revision listens), and the Service targets that name.
+func TestMCPPortIsNamedInThePodAndTargetedByTheService(t *testing.T) {
+	s := customerServer()
+	s.Spec.Config.Port = 9090
+	objs, err := newRenderer(t).Render(render.Request{Server: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, svc, _ := objectsByKind(t, objs)
+	var named []corev1.ContainerPort
+	for _, c := range d.Spec.Template.Spec.Containers {
+		for _, p := range c.Ports {
+			if p.Name == render.MCPPortName {
+				named = append(named, p)
+			}
+		}
+	}
+	if len(named) != 1 || named[0].ContainerPort != 9090 {
+		t.Errorf("container ports named %q: %+v, want one, 9090", render.MCPPortName, named)
+	}
+	if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != 9090 || svc.Spec.Ports[0].TargetPort.String() != render.MCPPortName {
+		t.Errorf("Service ports %+v, want 9090 targeting %q", svc.Spec.Ports, render.MCPPortName)
+	}
+}
