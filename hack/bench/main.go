@@ -11,7 +11,8 @@
 //   - the operator: N MCPServers created at once, until all are Ready (handshake included), with
 //     the operator's peak RSS, CPU time and API requests (from the API server's audit log);
 //   - API writes while idle (with re-verification running);
-//   - the time to roll all N after an admin values change and after a shared ConfigMap change.
+//   - the time to roll all N after an admin values change and after a shared ConfigMap change,
+//     and to roll back a bad revision of all N (pods that never become ready).
 //
 // It writes docs/performance.md and docs/performance.svg, and keeps the operator's CPU and heap
 // profiles in bin/bench. `make bench` runs it.

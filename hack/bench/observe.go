@@ -18,6 +18,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/render"
 
 	appsv1 "k8s.io/api/apps/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -153,6 +154,24 @@ func (w *watcher) readyNow() int {
 	n := 0
 	for i := range list.Items {
 		if mcpv1alpha1.IsReady(list.Items[i].Status.Conditions) {
+			n++
+		}
+	}
+	return n
+}
+
+// rolledBackNow counts the MCPServers whose newest revision is rolled back, for their current
+// generation.
+func (w *watcher) rolledBackNow() int {
+	list := &mcpv1beta1.MCPServerList{}
+	if err := w.cache.List(context.Background(), list, client.InNamespace(benchNamespace)); err != nil {
+		return 0
+	}
+	n := 0
+	for i := range list.Items {
+		s := &list.Items[i]
+		c := apimeta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionRolloutVerified)
+		if c != nil && c.Reason == mcpv1beta1.ReasonRolledBack && c.ObservedGeneration == s.Generation {
 			n++
 		}
 	}

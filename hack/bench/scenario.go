@@ -18,6 +18,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -69,8 +70,15 @@ type result struct {
 	Reverified               float64
 	// Rolls: time until every Deployment rolled out and every MCPServer was Ready again, and the
 	// operator's writes during it.
-	RollAdmin, RollConfigMap                  time.Duration
-	RollAdminWrites, RollConfigMapWrites      int
+	RollAdmin, RollConfigMap             time.Duration
+	RollAdminWrites, RollConfigMapWrites int
+	// Rollback: time from a bad revision of every server (pods that are never ready) until
+	// every Deployment was back on the verified revision, rolled out, with the operator's
+	// writes; RollbackMostUnavailable is the most Deployments without an available pod at any
+	// moment of it (what clients of the Services would have felt).
+	Rollback                                  time.Duration
+	RollbackWrites                            int
+	RollbackMostUnavailable                   int
 	CPUProfile, HeapProfile, APIServerProfile string
 }
 
@@ -350,7 +358,7 @@ func (r *runN) measureIdle(ctx context.Context) error {
 }
 
 // measureRolls times rolling every server after an admin values change, then after a change
-// of the ConfigMap they all mount.
+// of the ConfigMap they all mount, then rolling back a bad revision of every server.
 func (r *runN) measureRolls(ctx context.Context) error {
 	c := r.cluster.Client
 	admin := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: adminConfigMap, Namespace: operatorNamespace},
@@ -367,7 +375,52 @@ func (r *runN) measureRolls(ctx context.Context) error {
 			h := d.Spec.Template.Annotations[render.ConfigHashAnnotation]
 			return h != "" && h != hashes[d.Name]
 		})
+	if err != nil {
+		return err
+	}
+	r.res.Rollback, r.res.RollbackWrites, r.res.RollbackMostUnavailable, err = r.timeRollback(ctx)
 	return err
+}
+
+// rollbackDeadline is spec.rollout.deadlineSeconds of the bad revision.
+const rollbackDeadline = 60
+
+// timeRollback gives every server a bad revision, whose pods run but never become ready (as a
+// crashing image's would), with a deadline of rollbackDeadline seconds, and times it until every
+// server reports the revision rolled back and its Deployment runs the verified revision again.
+func (r *runN) timeRollback(ctx context.Context) (time.Duration, int, int, error) {
+	say("N=%d: a bad revision of every server, deadline %ds", r.n, rollbackDeadline)
+	patch := client.RawPatch(types.MergePatchType, []byte(fmt.Sprintf(
+		`{"spec":{"config":{"env":[{"name":%q,"value":"true"}]},"rollout":{"deadlineSeconds":%d}}}`, localcluster.NeverReadyEnv, rollbackDeadline)))
+	start := time.Now()
+	if err := patchAll(ctx, r.cluster.Config, r.cluster.Client.Scheme(), benchServers(r.n), patch, r.cfg.creators); err != nil {
+		return 0, 0, 0, err
+	}
+	mostUnavailable := 0
+	if err := r.waitUntil(ctx, "every bad revision rolled back", func() (bool, string) {
+		mostUnavailable = max(mostUnavailable, r.watch.countDeployments(benchNamespace, func(d *appsv1.Deployment) bool { return d.Status.AvailableReplicas == 0 }))
+		back := r.watch.countDeployments(benchNamespace, func(d *appsv1.Deployment) bool { return !neverReady(d) && rolledOut(d) })
+		rolledBack := r.watch.rolledBackNow()
+		return back == r.n && rolledBack == r.n, fmt.Sprintf("%d of %d rolled back, %d Deployments back on the verified revision", rolledBack, r.n, back)
+	}); err != nil {
+		return 0, 0, 0, err
+	}
+	took := time.Since(start)
+	counts, err := r.cluster.Audit.Count(start, time.Now())
+	say("N=%d: rolled back in %s with %d writes; at most %d Deployments without an available pod", r.n, took.Round(100*time.Millisecond), counts.Writes, mostUnavailable)
+	return took, counts.Writes, mostUnavailable, err
+}
+
+// neverReady: the Deployment's pods are the bad revision's.
+func neverReady(d *appsv1.Deployment) bool {
+	for _, c := range d.Spec.Template.Spec.Containers {
+		for _, e := range c.Env {
+			if e.Name == localcluster.NeverReadyEnv {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *runN) timeRoll(ctx context.Context, what string, change func() error, changed func(*appsv1.Deployment) bool) (time.Duration, int, error) {

@@ -55,9 +55,14 @@ func floorObjects(n int) ([]client.Object, error) {
 			return nil, err
 		}
 		for _, obj := range rendered {
-			switch obj.(type) {
-			case *appsv1.Deployment, *corev1.Service:
-				objs = append(objs, obj)
+			switch o := obj.(type) {
+			case *appsv1.Deployment:
+				// The operator's readiness gate has nobody to set it without the operator: a plain
+				// client's Deployment has none.
+				o.Spec.Template.Spec.ReadinessGates = nil
+				objs = append(objs, o)
+			case *corev1.Service:
+				objs = append(objs, o)
 			}
 		}
 	}
@@ -72,6 +77,21 @@ func sharedConfig(generation string) *corev1.ConfigMap {
 
 // createAll creates the objects with parallel clients, as fast as the API server takes them.
 func createAll(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, objs []client.Object, workers int) error {
+	return forAll(ctx, cfg, scheme, objs, workers, "creating", func(ctx context.Context, c client.Client, obj client.Object) error {
+		return c.Create(ctx, obj)
+	})
+}
+
+// patchAll patches the objects with parallel clients.
+func patchAll(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, objs []client.Object, patch client.Patch, workers int) error {
+	return forAll(ctx, cfg, scheme, objs, workers, "patching", func(ctx context.Context, c client.Client, obj client.Object) error {
+		return c.Patch(ctx, obj, patch)
+	})
+}
+
+// forAll does one request per object with parallel clients, and stops at the first error.
+func forAll(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, objs []client.Object, workers int, doing string,
+	do func(context.Context, client.Client, client.Object) error) error {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 5000, 10000
 	c, err := client.New(cfg, client.Options{Scheme: scheme})
@@ -91,8 +111,8 @@ func createAll(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, ob
 		go func() {
 			defer wg.Done()
 			for obj := range work {
-				if err := c.Create(ctx, obj); err != nil {
-					once.Do(func() { firstErr = fmt.Errorf("creating %T %s: %w", obj, obj.GetName(), err); cancel() })
+				if err := do(ctx, c, obj); err != nil {
+					once.Do(func() { firstErr = fmt.Errorf("%s %T %s: %w", doing, obj, obj.GetName(), err); cancel() })
 				}
 			}
 		}()

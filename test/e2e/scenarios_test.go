@@ -25,6 +25,7 @@ import (
 
 	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
+	"github.com/mcp-operator/mcp-operator/internal/rollout"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
@@ -73,6 +74,10 @@ func TestCustomerExample(t *testing.T) {
 	pods := runningPods(t, "default", k.Name)
 	if len(pods) != 1 || !strings.HasPrefix(pods[0].Spec.NodeName, "kwok-node-") {
 		t.Errorf("running pods %d (want 1 on a kwok node)", len(pods))
+	} else if gate, ready := podCondition(pods[0], rollout.GateCondition), podCondition(pods[0], corev1.PodReady); gate == nil ||
+		gate.Reason != rollout.GateReasonVerified || ready == nil || ready.Status != corev1.ConditionTrue || ready.LastTransitionTime.Before(&gate.LastTransitionTime) {
+		// kwok plays the kubelet: the pod is Ready once the operator's handshake passed its gate.
+		t.Errorf("the pod is not Ready after, and because of, the operator's verification: gate %+v, Ready %+v", gate, ready)
 	}
 	// kubectl shows the preferred version, v1beta1, unless asked for v1alpha1's columns.
 	for resource, columns := range map[string][]string{
@@ -450,4 +455,14 @@ func TestRouteAPIPresentAtStartup(t *testing.T) {
 	if route.Spec.TLS == nil || route.Spec.TLS.Termination != routev1.TLSTerminationEdge {
 		t.Errorf("Route TLS %+v, want edge termination by default", route.Spec.TLS)
 	}
+}
+
+// podCondition returns the pod's condition of the type, nil when it has none.
+func podCondition(p corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition {
+	for i := range p.Status.Conditions {
+		if p.Status.Conditions[i].Type == t {
+			return &p.Status.Conditions[i]
+		}
+	}
+	return nil
 }

@@ -29,10 +29,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	nodefast "sigs.k8s.io/kwok/kustomize/stage/node/fast"
-	nodeheartbeat "sigs.k8s.io/kwok/kustomize/stage/node/heartbeat-with-lease"
-	podfast "sigs.k8s.io/kwok/kustomize/stage/pod/fast"
 
+	"github.com/mcp-operator/mcp-operator/internal/rollout"
 	"github.com/mcp-operator/mcp-operator/internal/testing/testenv"
 )
 
@@ -164,8 +162,10 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 		return err
 	}
 	kwokConfig := filepath.Join(c.dir, "kwok-stages.yaml")
-	stages := strings.Join([]string{nodefast.DefaultNodeInit, nodeheartbeat.DefaultNodeHeartbeatWithLease,
-		podfast.DefaultPodReady, podfast.DefaultPodComplete, podfast.DefaultPodDelete}, "\n---\n")
+	stages, err := kwokStages(string(rollout.GateCondition))
+	if err != nil {
+		return err
+	}
 	if err := os.WriteFile(kwokConfig, []byte(stages), 0o600); err != nil {
 		return err
 	}
