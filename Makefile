@@ -129,7 +129,7 @@ demo: control-plane $(if $(filter real,$(NODE)),node) ## Start a local control p
 BENCH_N ?= 100,1000,5000
 BENCH_ARGS ?= -rolls-up-to=1000
 .PHONY: bench
-bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (about 40 minutes).
+bench: control-plane ## Measure the operator with thousands of MCPServers; writes docs/performance.md (over an hour; 45 minutes with BENCH_N=100,1000).
 	env $(TEST_ENV) go run ./hack/bench -n $(BENCH_N) $(BENCH_ARGS)
 
 .PHONY: bench-bridge

@@ -151,9 +151,9 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 	fs.StringVar(&o.adminValuesConfigMap, "admin-values-configmap", "mcp-operator-values",
 		"Name of the ConfigMap (in the operator's namespace) with admin chart values: defaults.yaml and overrides.yaml.")
 	fs.Float64Var(&o.kubeAPIQPS, "kube-api-qps", 200,
-		"Requests per second the operator may send to the API server, on average. A new MCPServer costs about 10 requests "+
-			"(6 of them writes), so this bounds how fast thousands of them roll out; the API server's priority and fairness "+
-			"protects it beyond that.")
+		"Requests per second the operator may send to the API server, on average. A new MCPServer costs about 6 requests "+
+			"(its Deployment, Service and NetworkPolicy, one status write, its pod's verification gate and one event), so this "+
+			"bounds how fast thousands of them roll out; the API server's priority and fairness protects it beyond that.")
 	fs.IntVar(&o.kubeAPIBurst, "kube-api-burst", 400, "Requests the operator may send to the API server in a burst.")
 	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "0",
 		"Address to serve Go's pprof profiles on (/debug/pprof/), e.g. 127.0.0.1:6060; 0 turns it off. Unauthenticated: bind it to loopback.")
