@@ -79,14 +79,22 @@ func trimPod(obj any) (any, error) {
 // mcpPortOnly keeps, of the containers, the one with the port named render.MCPPortName, with
 // that port alone.
 func mcpPortOnly(containers []corev1.Container) []corev1.Container {
+	if name, port, ok := findMCPPort(containers); ok {
+		return []corev1.Container{{Name: name, Ports: []corev1.ContainerPort{port}}}
+	}
+	return nil
+}
+
+// findMCPPort finds the container port named render.MCPPortName and its container's name.
+func findMCPPort(containers []corev1.Container) (container string, port corev1.ContainerPort, ok bool) {
 	for _, c := range containers {
 		for _, p := range c.Ports {
 			if p.Name == render.MCPPortName {
-				return []corev1.Container{{Name: c.Name, Ports: []corev1.ContainerPort{p}}}
+				return c.Name, p, true
 			}
 		}
 	}
-	return nil
+	return "", corev1.ContainerPort{}, false
 }
 
 // ParseWatchNamespaces reads OLM's WATCH_NAMESPACE convention: a comma-separated list of

@@ -142,12 +142,8 @@ func (r *MCPServerReconciler) observePods(name types.NamespacedName, pods []core
 // probed at the new port, it would fail and lose its gate, and the server its traffic. A pod
 // with no such port (not rendered by this chart) is probed at the spec's port.
 func mcpPort(p *corev1.Pod, specPort int32) int32 {
-	for _, c := range p.Spec.Containers {
-		for _, cp := range c.Ports {
-			if cp.Name == render.MCPPortName {
-				return cp.ContainerPort
-			}
-		}
+	if _, port, ok := findMCPPort(p.Spec.Containers); ok {
+		return port.ContainerPort
 	}
 	return specPort
 }

@@ -147,31 +147,27 @@ func (w *watcher) readyTimes() []time.Time {
 
 // readyNow counts the MCPServers that are Ready at this moment.
 func (w *watcher) readyNow() int {
-	list := &mcpv1beta1.MCPServerList{}
-	if err := w.cache.List(context.Background(), list, client.InNamespace(benchNamespace)); err != nil {
-		return 0
-	}
-	n := 0
-	for i := range list.Items {
-		if mcpv1alpha1.IsReady(list.Items[i].Status.Conditions) {
-			n++
-		}
-	}
-	return n
+	return w.countServers(func(s *mcpv1beta1.MCPServer) bool { return mcpv1alpha1.IsReady(s.Status.Conditions) })
 }
 
 // rolledBackNow counts the MCPServers whose newest revision is rolled back, for their current
 // generation.
 func (w *watcher) rolledBackNow() int {
+	return w.countServers(func(s *mcpv1beta1.MCPServer) bool {
+		c := apimeta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionRolloutVerified)
+		return c != nil && c.Reason == mcpv1beta1.ReasonRolledBack && c.ObservedGeneration == s.Generation
+	})
+}
+
+// countServers counts the bench's MCPServers for which pred holds.
+func (w *watcher) countServers(pred func(*mcpv1beta1.MCPServer) bool) int {
 	list := &mcpv1beta1.MCPServerList{}
 	if err := w.cache.List(context.Background(), list, client.InNamespace(benchNamespace)); err != nil {
 		return 0
 	}
 	n := 0
 	for i := range list.Items {
-		s := &list.Items[i]
-		c := apimeta.FindStatusCondition(s.Status.Conditions, mcpv1beta1.ConditionRolloutVerified)
-		if c != nil && c.Reason == mcpv1beta1.ReasonRolledBack && c.ObservedGeneration == s.Generation {
+		if pred(&list.Items[i]) {
 			n++
 		}
 	}

@@ -70,12 +70,14 @@ const NeverReadyEnv = "KWOK_NEVER_READY"
 // neverReadyKey selects the value of NeverReadyEnv in any of the pod's containers.
 const neverReadyKey = `.spec.containers.[] | (.env // []) | .[] | select( .name == "` + NeverReadyEnv + `" ) | .value`
 
-// neverReady is the stage of a pending pod whose container has NeverReadyEnv set: running,
-// with an IP, and never ready.
-const neverReady = `apiVersion: kwok.x-k8s.io/v1alpha1
+// podStage is a kwok Stage for pods that are not being deleted, are in phase, and whose
+// selector keys (jq expressions) have the given values; next is its status template.
+func podStage(name, phase string, keys [][2]string, next string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
-  name: pod-never-ready
+  name: %s
 spec:
   resourceRef:
     apiGroup: v1
@@ -87,82 +89,66 @@ spec:
     - key: '.status.phase'
       operator: 'In'
       values:
-      - 'Pending'
-    - key: '` + neverReadyKey + `'
-      operator: 'In'
-      values:
-      - 'true'
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "True"
-        type: Initialized
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "False"
-        reason: ContainersNotReady
-        type: Ready
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "False"
-        reason: ContainersNotReady
-        type: ContainersReady
-      containerStatuses:
-      {{ range .spec.containers }}
-      - image: {{ .image | Quote }}
-        name: {{ .name | Quote }}
-        ready: false
-        restartCount: 1
-        state:
-          waiting:
-            reason: CrashLoopBackOff
-      {{ end }}
-      {{ $podIPs := PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-      {{ with $podIPs }}
-      podIP: {{ index . 0 | Quote }}
-      podIPs:
-      {{ range . }}
-      - ip: {{ . | Quote }}
-      {{ end }}
-      {{ end }}
-      phase: Running
-      startTime: {{ $now | Quote }}
-`
+      - '%s'
+`, name, phase)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "    - key: '%s'\n      operator: 'In'\n      values:\n      - '%s'\n", k[0], k[1])
+	}
+	b.WriteString("  next:\n    statusTemplate: |\n")
+	for _, line := range strings.Split(strings.TrimSuffix(next, "\n"), "\n") {
+		b.WriteString("      " + line + "\n")
+	}
+	return b.String()
+}
+
+// neverReady is the stage of a pending pod whose container has NeverReadyEnv set: running,
+// with an IP, and never ready.
+var neverReady = podStage("pod-never-ready", "Pending", [][2]string{{neverReadyKey, "true"}}, `{{ $now := Now }}
+conditions:
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: Initialized
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  reason: ContainersNotReady
+  type: Ready
+- lastTransitionTime: {{ $now | Quote }}
+  status: "False"
+  reason: ContainersNotReady
+  type: ContainersReady
+containerStatuses:
+{{ range .spec.containers }}
+- image: {{ .image | Quote }}
+  name: {{ .name | Quote }}
+  ready: false
+  restartCount: 1
+  state:
+    waiting:
+      reason: CrashLoopBackOff
+{{ end }}
+{{ $podIPs := PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+{{ with $podIPs }}
+podIP: {{ index . 0 | Quote }}
+podIPs:
+{{ range . }}
+- ip: {{ . | Quote }}
+{{ end }}
+{{ end }}
+phase: Running
+startTime: {{ $now | Quote }}
+`)
 
 // gateStage makes a running pod Ready (or not) when the operator's gate condition, the only
 // readiness gate this project's pods carry, has the given status.
 func gateStage(name, gate, gateStatus, readyNow, readyNext string) string {
-	return fmt.Sprintf(`apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: %[1]s
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-    - key: '.metadata.deletionTimestamp'
-      operator: 'DoesNotExist'
-    - key: '.status.phase'
-      operator: 'In'
-      values:
-      - 'Running'
-    - key: '.status.conditions.[] | select( .type == "%[2]s" ) | .status'
-      operator: 'In'
-      values:
-      - '%[3]s'
-    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
-      operator: 'In'
-      values:
-      - '%[4]s'
-  next:
-    statusTemplate: |
-      conditions:
-      - lastTransitionTime: {{ Now | Quote }}
-        status: "%[5]s"
-        type: Ready
-`, name, gate, gateStatus, readyNow, readyNext)
+	return podStage(name, "Running", [][2]string{
+		{`.status.conditions.[] | select( .type == "` + gate + `" ) | .status`, gateStatus},
+		{`.status.conditions.[] | select( .type == "Ready" ) | .status`, readyNow},
+	}, `conditions:
+- lastTransitionTime: {{ Now | Quote }}
+  status: "`+readyNext+`"
+  type: Ready
+`)
 }
 
 // kwokStages is the stage configuration of the kwok controller: nodes, heartbeats, pods whose
