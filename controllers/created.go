@@ -4,11 +4,17 @@
 package controllers
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
 // createdMemory is how long a create is remembered while the cache does not show it. Watch
@@ -75,4 +81,24 @@ func (c *createdObjects) forget(name types.NamespacedName) {
 			delete(c.byKey, k)
 		}
 	}
+}
+
+// seenOnDelete wraps the event handler of a managed kind's watch so that a delete event
+// forgets the object's create before the handler enqueues its server. The cache held the
+// object, or it would have nothing to delete, so a reconcile must not take its absence for
+// the watch running behind: an object deleted, or stripped of the label the cache selects on,
+// before any reconcile saw it is made again at once, not after createdMemory.
+func (c *createdObjects) seenOnDelete(gvk schema.GroupVersionKind, inner handler.EventHandler) handler.EventHandler {
+	return seenOnDelete{EventHandler: inner, created: c, gvk: gvk}
+}
+
+type seenOnDelete struct {
+	handler.EventHandler
+	created *createdObjects
+	gvk     schema.GroupVersionKind
+}
+
+func (s seenOnDelete) Delete(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+	s.created.seen(s.gvk, client.ObjectKeyFromObject(e.Object))
+	s.EventHandler.Delete(ctx, e, q)
 }

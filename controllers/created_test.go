@@ -4,11 +4,18 @@
 package controllers
 
 import (
+	"context"
+	"slices"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
 // TestACreateIsRememberedUntilTheCacheShowsIt: an object created as rendered is taken for
@@ -43,5 +50,30 @@ func TestACreateIsRememberedUntilTheCacheShowsIt(t *testing.T) {
 	c.forget(name)
 	if c.pending(gvk, name, "h1", t0) || len(c.byKey) != 0 {
 		t.Error("pending after the server was forgotten")
+	}
+}
+
+// TestADeleteEventForgetsTheCreate: the watch deleting an object (or dropping it for a lost
+// label) proves the cache held it, so its create is forgotten before its server is enqueued,
+// and the reconcile that follows makes it again instead of waiting out createdMemory.
+func TestADeleteEventForgetsTheCreate(t *testing.T) {
+	gvk := appsv1.SchemeGroupVersion.WithKind("Deployment")
+	name := types.NamespacedName{Namespace: "ns", Name: "weather"}
+	c := newCreatedObjects()
+	c.add(gvk, name, "h1", time.Now())
+	var pendingWhenEnqueued []bool
+	inner := handler.Funcs{DeleteFunc: func(context.Context, event.DeleteEvent, workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		pendingWhenEnqueued = append(pendingWhenEnqueued, c.pending(gvk, name, "h1", time.Now()))
+	}}
+	h := c.seenOnDelete(gvk, inner)
+
+	other := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "other"}}
+	h.Delete(context.Background(), event.DeleteEvent{Object: other}, nil)
+	if !c.pending(gvk, name, "h1", time.Now()) {
+		t.Error("another Deployment's delete forgot this one's create")
+	}
+	h.Delete(context.Background(), event.DeleteEvent{Object: &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "weather"}}}, nil)
+	if want := []bool{true, false}; !slices.Equal(pendingWhenEnqueued, want) {
+		t.Errorf("pending when the handler enqueued: %v, want %v (the delete must reach the handler, after the create is forgotten)", pendingWhenEnqueued, want)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -163,9 +164,10 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		// Status writes do not change the generation; only spec changes need a reconcile.
 		For(&mcpv1beta1.MCPServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.maxConcurrent})
-	for _, owned := range render.ManagedObjects(platform.APIs{}) {
-		b = b.Watches(owned, priority.Of(progressPriority,
-			handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
+	for _, kind := range render.Managed {
+		if !kind.NeedsAPI(platform.APIs{}) {
+			b = b.Watches(kind.New(), r.ownerOf(mgr, kind.GVK))
+		}
 	}
 	c, err := b.
 		Watches(&corev1.Pod{}, priority.Of(progressPriority, handler.EnqueueRequestsFromMapFunc(serverOfPod))).
@@ -187,8 +189,7 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 				if kind.Needs == nil || *kind.Needs != api {
 					continue
 				}
-				src := source.Kind(mgr.GetCache(), kind.New(), priority.Of(progressPriority,
-					handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
+				src := source.Kind(mgr.GetCache(), kind.New(), r.ownerOf(mgr, kind.GVK))
 				if err := c.Watch(src); err != nil {
 					ctrl.Log.WithName("platform").Error(err, "watching "+kind.GVK.Kind+"s")
 				}
@@ -196,6 +197,13 @@ func (r *MCPServerReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Man
 		})
 	}
 	return nil
+}
+
+// ownerOf enqueues the MCPServer that controls an object of a managed kind, ahead of first
+// passes, and forgets the object's create when the object leaves the cache.
+func (r *MCPServerReconciler) ownerOf(mgr ctrl.Manager, gvk schema.GroupVersionKind) handler.EventHandler {
+	return r.created.seenOnDelete(gvk, priority.Of(progressPriority,
+		handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &mcpv1beta1.MCPServer{}, handler.OnlyControllerOwner())))
 }
 
 // serverOfPod maps a pod to the MCPServer it runs for, by the chart's selector label.
