@@ -202,15 +202,16 @@ func readyChange(prev, next mcpv1beta1.MCPServerStatus) (metav1.Condition, bool)
 }
 
 // emitRolloutEvents reports a rollout that is held, failing or cannot be rolled back (the
-// rollback itself is reported where it is made), a rollout verified after one that was not, and
-// the tool changes of a new revision.
+// rollback itself is reported where it is made), a revision verified in place of a verified
+// one, and the tool changes of a new revision. A server's first revision being verified is
+// told by the readiness event alone.
 func (r *MCPServerReconciler) emitRolloutEvents(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
 	if c, changed := conditionChange(prev, next, mcpv1beta1.ConditionRolloutVerified, false); changed {
 		switch c.Reason {
 		case mcpv1beta1.ReasonRolloutHeld, mcpv1beta1.ReasonRolloutFailing, mcpv1beta1.ReasonRollbackUnavailable:
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, c.Reason, "Verify", "%s", c.Message)
 		case mcpv1beta1.ReasonRolloutVerified:
-			if meta.FindStatusCondition(prev.Conditions, mcpv1beta1.ConditionRolloutVerified) != nil {
+			if prev.Rollout != nil && prev.Rollout.VerifiedRevision != "" {
 				r.Events.Eventf(server, nil, corev1.EventTypeNormal, "RolloutVerified", "Verify", "%s", c.Message)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"sort"
@@ -18,6 +19,8 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/render"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -39,8 +42,12 @@ type watcher struct {
 
 	mu sync.Mutex
 	// ready is when each MCPServer was first seen Ready; created and available when each
-	// of its Deployments was first seen, and first seen available.
-	ready, created, available map[string]time.Time
+	// of its Deployments was first seen, and first seen available; floorCreated and
+	// floorAvailable the same of the floor's Deployments.
+	ready, created, available, floorCreated, floorAvailable map[string]time.Time
+	// steps counts the statuses MCPServers were seen with before they were first Ready, and
+	// the Ready one, by what Available and Verified said: which writes a server needs.
+	steps map[string]int
 }
 
 func startWatcher(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme) (*watcher, error) {
@@ -51,14 +58,15 @@ func startWatcher(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme)
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{cache: c, ready: map[string]time.Time{}, created: map[string]time.Time{}, available: map[string]time.Time{}}
+	w := &watcher{cache: c, ready: map[string]time.Time{}, created: map[string]time.Time{}, available: map[string]time.Time{},
+		floorCreated: map[string]time.Time{}, floorAvailable: map[string]time.Time{}, steps: map[string]int{}}
 	servers, err := c.GetInformer(ctx, &mcpv1beta1.MCPServer{})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := servers.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    w.observe,
-		UpdateFunc: func(_, obj any) { w.observe(obj) },
+		UpdateFunc: w.observeUpdate,
 	}); err != nil {
 		return nil, err
 	}
@@ -91,29 +99,74 @@ func (w *watcher) observe(obj any) {
 	}
 }
 
+// observeUpdate counts a status change made before the server was first Ready, and then
+// observes the server.
+func (w *watcher) observeUpdate(old, obj any) {
+	o, ok1 := old.(*mcpv1beta1.MCPServer)
+	s, ok2 := obj.(*mcpv1beta1.MCPServer)
+	if ok1 && ok2 && len(s.Status.Conditions) > 0 && !apiequality.Semantic.DeepEqual(o.Status, s.Status) {
+		w.mu.Lock()
+		if _, ready := w.ready[s.Name]; !ready {
+			w.steps[statusStep(s.Status)]++
+		}
+		w.mu.Unlock()
+	}
+	w.observe(obj)
+}
+
+// statusStep names a status by its Available and Verified conditions.
+func statusStep(s mcpv1beta1.MCPServerStatus) string {
+	var parts []string
+	for _, t := range []string{mcpv1beta1.ConditionAvailable, mcpv1beta1.ConditionVerified} {
+		if c := apimeta.FindStatusCondition(s.Conditions, t); c != nil {
+			parts = append(parts, fmt.Sprintf("%s %s/%s", t, c.Status, c.Reason))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// statusSteps returns the tally of statusStep.
+func (w *watcher) statusSteps() map[string]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return maps.Clone(w.steps)
+}
+
 func (w *watcher) observeDeployment(obj any) {
 	d, ok := obj.(*appsv1.Deployment)
-	if !ok || d.Namespace != benchNamespace {
+	if !ok {
 		return
 	}
 	now := time.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, seen := w.created[d.Name]; !seen {
-		w.created[d.Name] = now
+	created, available := w.created, w.available
+	switch d.Namespace {
+	case benchNamespace:
+	case floorNamespace:
+		created, available = w.floorCreated, w.floorAvailable
+	default:
+		return
 	}
-	if _, seen := w.available[d.Name]; !seen && d.Status.AvailableReplicas > 0 {
-		w.available[d.Name] = now
+	if _, seen := created[d.Name]; !seen {
+		created[d.Name] = now
+	}
+	if _, seen := available[d.Name]; !seen && d.Status.AvailableReplicas > 0 {
+		available[d.Name] = now
 	}
 }
 
 // milestones gives, for each stage of the way to Ready, when the first, the median and the last
-// server reached it, from start.
-func (w *watcher) milestones(start time.Time) map[string][3]time.Duration {
+// server reached it, from start; with floor, the floor's stages instead.
+func (w *watcher) milestones(start time.Time, floor bool) map[string][3]time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	stages := map[string]map[string]time.Time{"Deployment created": w.created, "Deployment available": w.available, "MCPServer Ready": w.ready}
+	if floor {
+		stages = map[string]map[string]time.Time{floorStage("Deployment created"): w.floorCreated, floorStage("Deployment available"): w.floorAvailable}
+	}
 	out := map[string][3]time.Duration{}
-	for name, times := range map[string]map[string]time.Time{"Deployment created": w.created, "Deployment available": w.available, "MCPServer Ready": w.ready} {
+	for name, times := range stages {
 		if len(times) == 0 {
 			continue
 		}
@@ -405,4 +458,19 @@ func labelValue(line, label string) string {
 	}
 	rest := line[i+len(label)+2:]
 	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// eventReasons counts the events about the bench's MCPServers by type and reason.
+func eventReasons(ctx context.Context, c client.Client) (map[string]int, error) {
+	list := &corev1.EventList{}
+	if err := c.List(ctx, list, client.InNamespace(benchNamespace)); err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, e := range list.Items {
+		if e.InvolvedObject.Kind == "MCPServer" {
+			out[e.Type+" "+e.Reason] += max(1, int(e.Count))
+		}
+	}
+	return out, nil
 }

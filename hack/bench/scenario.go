@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -40,8 +41,12 @@ const (
 	patience = 30 * time.Minute
 )
 
-// milestoneStages are the stages on the way to Ready, in order.
-var milestoneStages = []string{"Deployment created", "Deployment available", "MCPServer Ready"}
+// milestoneStages are the stages on the way to Ready, in order, the floor's first.
+var milestoneStages = []string{floorStage("Deployment created"), floorStage("Deployment available"),
+	"Deployment created", "Deployment available", "MCPServer Ready"}
+
+// floorStage names a stage of the floor, timed from the floor's first create.
+func floorStage(stage string) string { return "floor (from its own first create): " + stage }
 
 // result is what one N measured.
 type result struct {
@@ -58,6 +63,9 @@ type result struct {
 	AnonMiB, FileMiB float64
 	// Requests are the operator's API requests until all were Ready, by "verb resource".
 	Requests map[string]int
+	// StatusSteps and EventReasons tally the statuses MCPServers went through to Ready and the
+	// events about them until all were Ready.
+	StatusSteps, EventReasons map[string]int
 	// Writes and Events are its write requests (events included) and event writes until then.
 	Writes, Events int
 	// FloorCost and OperatorCost are what the control plane spent in each phase.
@@ -202,6 +210,7 @@ func (r *runN) measureFloor(ctx context.Context) error {
 		return err
 	}
 	r.res.Floor = time.Since(start)
+	r.res.Milestones = r.watch.milestones(start, true)
 	if r.res.FloorCost, err = costSince(ctx, r.cluster.Config, before); err != nil {
 		return err
 	}
@@ -298,7 +307,7 @@ func (r *runN) measureOperator(ctx context.Context) error {
 	}
 	times := r.watch.readyTimes()
 	r.res.FirstReady, r.res.MedianReady, r.res.AllReady = times[0].Sub(start), times[len(times)/2].Sub(start), times[len(times)-1].Sub(start)
-	r.res.Milestones = r.watch.milestones(start)
+	maps.Copy(r.res.Milestones, r.watch.milestones(start, false))
 	say("N=%d: control plane CPU, floor %v; operator %v", r.n, r.res.FloorCost.CPU, r.res.OperatorCost.CPU)
 	say("N=%d: API requests, floor %v; operator %v", r.n, r.res.FloorCost.Requests, r.res.OperatorCost.Requests)
 	for _, stage := range milestoneStages {
@@ -326,6 +335,11 @@ func (r *runN) measureOperator(ctx context.Context) error {
 		return err
 	}
 	r.res.Requests, r.res.Writes, r.res.Events = counts.ByVerbResource, counts.Writes, counts.Events
+	r.res.StatusSteps = r.watch.statusSteps()
+	if r.res.EventReasons, err = eventReasons(ctx, r.cluster.Client); err != nil {
+		return err
+	}
+	say("N=%d: statuses on the way to Ready %v; events %v", r.n, r.res.StatusSteps, r.res.EventReasons)
 	say("N=%d: all Ready in %s (first %s, median %s); %d writes", r.n, r.res.AllReady.Round(100*time.Millisecond),
 		r.res.FirstReady.Round(100*time.Millisecond), r.res.MedianReady.Round(100*time.Millisecond), r.res.Writes)
 	return nil
