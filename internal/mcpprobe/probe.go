@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -158,6 +159,8 @@ func wantsSSEFallback(f *httpAnswer) bool {
 // server answered can be told apart from what the go-sdk client made of it.
 func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportName, protocolVersion string, transport func(*http.Client) mcp.Transport) (Result, *recorder) {
 	var dialed atomic.Bool
+	conns := &connections{}
+	defer conns.closeAll()
 	dialer := &net.Dialer{Timeout: p.cfg.Timeout}
 	dial := p.cfg.Resolver.dialContext(dialer)
 	base := &http.Transport{
@@ -168,16 +171,18 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 			conn, err := dial(ctx, network, addr)
 			if err == nil {
 				dialed.Store(true)
+				conns.add(conn)
 			}
 			return conn, err
 		},
-		// One probe, one short-lived set of connections: nothing lingers in a pool between probes.
-		DisableKeepAlives:     true,
+		// The requests of one handshake share their connections (a TLS server is shaken hands
+		// with once, not per request); every connection the attempt opened is closed when it
+		// ends, pooled or not, so nothing lingers between probes.
+		MaxIdleConnsPerHost:   2,
 		ResponseHeaderTimeout: p.cfg.Timeout,
 		Proxy:                 http.ProxyFromEnvironment,
 		TLSClientConfig:       t.clientConfig(p.cfg.TLS),
 	}
-	defer base.CloseIdleConnections()
 	rec := &recorder{base: base, limit: p.cfg.MaxResponseBytes, remaining: p.cfg.MaxResponseBytes}
 	hc := &http.Client{Transport: rec, Timeout: p.cfg.Timeout}
 
@@ -267,4 +272,24 @@ func serverInfo(init *mcp.InitializeResult) ServerInfo {
 		info.Completions = c.Completions != nil
 	}
 	return info
+}
+
+// connections are the ones one attempt dialled, to close when it ends.
+type connections struct {
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func (c *connections) add(conn net.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.conns = append(c.conns, conn)
+}
+
+func (c *connections) closeAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, conn := range c.conns {
+		_ = conn.Close()
+	}
 }

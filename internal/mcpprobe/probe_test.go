@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mcp-operator/mcp-operator/internal/mcpprobe"
+	"github.com/mcp-operator/mcp-operator/internal/testing/check"
 	"github.com/mcp-operator/mcp-operator/internal/testing/mcptest"
 )
 
@@ -365,4 +366,25 @@ func hostPort(url string) string {
 	rest := strings.TrimPrefix(url, "http://")
 	hp, _, _ := strings.Cut(rest, "/")
 	return hp
+}
+
+// TestProbeSharesConnectionsAndClosesThemAll: the requests of one handshake share their
+// connections (over TLS, one TLS handshake instead of one per request), and none outlives the
+// probe.
+func TestProbeSharesConnectionsAndClosesThemAll(t *testing.T) {
+	s := startMCP(t, mcptest.ServerOptions{Name: "n", Version: "1", Tools: []string{"a", "b", "c"}, PageSize: 1})
+	for i := range 3 {
+		if res := probe(t, s.URL, mcpprobe.Config{}); res.Outcome != mcpprobe.OutcomeReady {
+			t.Fatalf("probe %d: outcome %s (%s)", i, res.Outcome, res.Message)
+		}
+	}
+	// Each probe sends initialize, initialized, three tools/list pages and the session's
+	// DELETE, and go-sdk holds a GET stream open beside them.
+	if opened, _ := s.Connections(); opened > 3*2 {
+		t.Errorf("three probes opened %d connections, want at most 2 each", opened)
+	}
+	check.Eventually(t, 5*time.Second, "every connection closed after the probes returned", func() (bool, string) {
+		_, open := s.Connections()
+		return open == 0, fmt.Sprintf("%d open", open)
+	})
 }

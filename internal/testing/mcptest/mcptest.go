@@ -50,6 +50,8 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	opts     ServerOptions
+	// opened and open count the connections accepted so far and those not closed yet.
+	opened, open int
 }
 
 // echoInput is the argument of every test tool.
@@ -92,9 +94,30 @@ func StartOn(addr string, opts ServerOptions) (*Server, error) {
 			DisableLocalhostProtection: !opts.KeepLocalhostProtection, Stateless: opts.Stateless,
 		}))
 	}
-	s.http = &http.Server{Handler: mux}
+	s.http = &http.Server{Handler: mux, ConnState: s.countConnection}
 	go func() { _ = s.http.Serve(l) }()
 	return s, nil
+}
+
+// countConnection follows the connections' lifecycle for Connections.
+func (s *Server) countConnection(_ net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch state {
+	case http.StateNew:
+		s.opened++
+		s.open++
+	case http.StateClosed, http.StateHijacked:
+		s.open--
+	}
+}
+
+// Connections says how many connections clients opened to the server so far, and how many of
+// them are still open.
+func (s *Server) Connections() (opened, open int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opened, s.open
 }
 
 // SetTools replaces the server's tools; new sessions see the new set.
