@@ -5,6 +5,7 @@ package mcpprobe_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -369,22 +370,42 @@ func hostPort(url string) string {
 }
 
 // TestProbeSharesConnectionsAndClosesThemAll: the requests of one handshake share their
-// connections (over TLS, one TLS handshake instead of one per request), and none outlives the
-// probe.
+// connections (over TLS, each connection is one TLS handshake), and none outlives the probe.
 func TestProbeSharesConnectionsAndClosesThemAll(t *testing.T) {
-	s := startMCP(t, mcptest.ServerOptions{Name: "n", Version: "1", Tools: []string{"a", "b", "c"}, PageSize: 1})
-	for i := range 3 {
-		if res := probe(t, s.URL, mcpprobe.Config{}); res.Outcome != mcpprobe.OutcomeReady {
-			t.Fatalf("probe %d: outcome %s (%s)", i, res.Outcome, res.Message)
-		}
+	ca, err := mcptest.NewTestCA("shared.team.svc.cluster.local")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Each probe sends initialize, initialized, three tools/list pages and the session's
-	// DELETE, and go-sdk holds a GET stream open beside them.
-	if opened, _ := s.Connections(); opened > 3*2 {
-		t.Errorf("three probes opened %d connections, want at most 2 each", opened)
+	opts := mcptest.ServerOptions{Name: "n", Version: "1", Tools: []string{"a", "b", "c"}, PageSize: 1}
+	for name, tlsCert := range map[string]*tls.Certificate{"plain HTTP": nil, "TLS": &ca.Cert} {
+		t.Run(name, func(t *testing.T) {
+			o := opts
+			o.TLS = tlsCert
+			s := startMCP(t, o)
+			resolver := mcpprobe.NewResolver()
+			if err := resolver.Set("shared.team.svc.cluster.local:443:" + s.Addr); err != nil {
+				t.Fatal(err)
+			}
+			scheme := "http"
+			if tlsCert != nil {
+				scheme = "https"
+			}
+			prober := mcpprobe.New(mcpprobe.Config{Resolver: resolver})
+			for i := range 3 {
+				res := prober.Probe(context.Background(), scheme+"://shared.team.svc.cluster.local:443/mcp", mcpprobe.TLS{CABundle: string(ca.CABundle)})
+				if res.Outcome != mcpprobe.OutcomeReady {
+					t.Fatalf("probe %d: outcome %s (%s)", i, res.Outcome, res.Message)
+				}
+			}
+			// Each probe sends initialize, initialized, three tools/list pages and the session's
+			// DELETE, and go-sdk holds a GET stream open beside them.
+			if opened, _ := s.Connections(); opened > 3*2 {
+				t.Errorf("three probes opened %d connections, want at most 2 each", opened)
+			}
+			check.Eventually(t, 5*time.Second, "every connection closed after the probes returned", func() (bool, string) {
+				_, open := s.Connections()
+				return open == 0, fmt.Sprintf("%d open", open)
+			})
+		})
 	}
-	check.Eventually(t, 5*time.Second, "every connection closed after the probes returned", func() (bool, string) {
-		_, open := s.Connections()
-		return open == 0, fmt.Sprintf("%d open", open)
-	})
 }
