@@ -16,7 +16,8 @@ import (
 
 // TestRolloutVerifiedEventIsForARevisionReplacingAVerifiedOne: a revision verified in place
 // of a verified one is an event; a new server's first revision is told by the readiness event
-// alone, not a second event for every new server.
+// alone, not a second event for every new server, and the verified revision verified again
+// is no event either.
 func TestRolloutVerifiedEventIsForARevisionReplacingAVerifiedOne(t *testing.T) {
 	rollout := func(reason, verified, newest string) mcpv1beta1.MCPServerStatus {
 		status := metav1.ConditionUnknown
@@ -38,6 +39,10 @@ func TestRolloutVerifiedEventIsForARevisionReplacingAVerifiedOne(t *testing.T) {
 		{"second revision verified", rollout(mcpv1beta1.ReasonRolloutVerifying, "r1", "r2"), rollout(mcpv1beta1.ReasonRolloutVerified, "r2", "r2"), true},
 		{"verified after a failing revision", rollout(mcpv1beta1.ReasonRolloutFailing, "r1", "r2"), rollout(mcpv1beta1.ReasonRolloutVerified, "r2", "r2"), true},
 		{"still verified", rollout(mcpv1beta1.ReasonRolloutVerified, "r1", "r1"), rollout(mcpv1beta1.ReasonRolloutVerified, "r1", "r1"), false},
+		// A pod of the verified revision briefly not ready, or the Deployment just written, and
+		// then the same revision verified again.
+		{"the verified revision verified again", rollout(mcpv1beta1.ReasonRolloutVerifying, "r1", "r1"), rollout(mcpv1beta1.ReasonRolloutVerified, "r1", "r1"), false},
+		{"back to an older revision verified before", rollout(mcpv1beta1.ReasonRolloutVerifying, "r2", "r1"), rollout(mcpv1beta1.ReasonRolloutVerified, "r1", "r1"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			recorder := events.NewFakeRecorder(10)

@@ -179,6 +179,12 @@ func deprecationNews(prev, next mcpv1beta1.MCPServerStatus) string {
 	return "the server uses features MCP 2026-07-28 deprecates (they still work, and the server stays verified): " + strings.Join(notes, "; ")
 }
 
+// replacesVerified reports whether next verified a revision other than the one prev had
+// verified.
+func replacesVerified(prev, next *mcpv1beta1.MCPServerRollout) bool {
+	return prev != nil && next != nil && prev.VerifiedRevision != "" && next.VerifiedRevision != prev.VerifiedRevision
+}
+
 // conditionChange returns next's condition of type t and whether its status or reason (and,
 // with byMessage, its message) differs from prev's.
 func conditionChange(prev, next mcpv1beta1.MCPServerStatus, t string, byMessage bool) (metav1.Condition, bool) {
@@ -204,14 +210,15 @@ func readyChange(prev, next mcpv1beta1.MCPServerStatus) (metav1.Condition, bool)
 // emitRolloutEvents reports a rollout that is held, failing or cannot be rolled back (the
 // rollback itself is reported where it is made), a revision verified in place of a verified
 // one, and the tool changes of a new revision. A server's first revision being verified is
-// told by the readiness event alone.
+// told by the readiness event alone, and the verified revision verified again (after a
+// moment in which its pods were not all ready, or its Deployment was just written) is no news.
 func (r *MCPServerReconciler) emitRolloutEvents(server *mcpv1beta1.MCPServer, prev, next mcpv1beta1.MCPServerStatus) {
 	if c, changed := conditionChange(prev, next, mcpv1beta1.ConditionRolloutVerified, false); changed {
 		switch c.Reason {
 		case mcpv1beta1.ReasonRolloutHeld, mcpv1beta1.ReasonRolloutFailing, mcpv1beta1.ReasonRollbackUnavailable:
 			r.Events.Eventf(server, nil, corev1.EventTypeWarning, c.Reason, "Verify", "%s", c.Message)
 		case mcpv1beta1.ReasonRolloutVerified:
-			if prev.Rollout != nil && prev.Rollout.VerifiedRevision != "" {
+			if replacesVerified(prev.Rollout, next.Rollout) {
 				r.Events.Eventf(server, nil, corev1.EventTypeNormal, "RolloutVerified", "Verify", "%s", c.Message)
 			}
 		}
