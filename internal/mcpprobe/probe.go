@@ -14,6 +14,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -169,11 +170,14 @@ func (p *Prober) attempt(ctx context.Context, url, via string, t TLS, transportN
 				addr = via
 			}
 			conn, err := dial(ctx, network, addr)
-			if err == nil {
-				dialed.Store(true)
-				conns.add(conn)
+			if err != nil {
+				return nil, err
 			}
-			return conn, err
+			dialed.Store(true)
+			if !conns.add(conn) {
+				return nil, errAttemptEnded
+			}
+			return conn, nil
 		},
 		// The requests of one handshake share their connections (a TLS server is shaken hands
 		// with once, not per request); every connection the attempt opened is closed when it
@@ -274,22 +278,37 @@ func serverInfo(init *mcp.InitializeResult) ServerInfo {
 	return info
 }
 
+// errAttemptEnded refuses a connection that net/http finished dialling after the attempt
+// ended: a dial it started for a request that an idle connection then served.
+var errAttemptEnded = errors.New("the probe's attempt has ended")
+
 // connections are the ones one attempt dialled, to close when it ends.
 type connections struct {
-	mu    sync.Mutex
-	conns []net.Conn
+	mu     sync.Mutex
+	conns  []net.Conn
+	closed bool
 }
 
-func (c *connections) add(conn net.Conn) {
+// add keeps conn for closeAll. Once closeAll has run it closes conn instead and says so: a
+// connection dialled late would otherwise sit in the ended attempt's pool, open for good.
+func (c *connections) add(conn net.Conn) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		_ = conn.Close()
+		return false
+	}
 	c.conns = append(c.conns, conn)
+	return true
 }
 
+// closeAll closes every connection kept so far and every one added later.
 func (c *connections) closeAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closed = true
 	for _, conn := range c.conns {
 		_ = conn.Close()
 	}
+	c.conns = nil
 }

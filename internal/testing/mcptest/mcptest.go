@@ -52,6 +52,8 @@ type Server struct {
 	opts     ServerOptions
 	// opened and open count the connections accepted so far and those not closed yet.
 	opened, open int
+	// requests counts the HTTP requests served so far.
+	requests int
 }
 
 // echoInput is the argument of every test tool.
@@ -94,7 +96,7 @@ func StartOn(addr string, opts ServerOptions) (*Server, error) {
 			DisableLocalhostProtection: !opts.KeepLocalhostProtection, Stateless: opts.Stateless,
 		}))
 	}
-	s.http = &http.Server{Handler: mux, ConnState: s.countConnection}
+	s.http = &http.Server{Handler: s.countRequests(mux), ConnState: s.countConnection}
 	go func() { _ = s.http.Serve(l) }()
 	return s, nil
 }
@@ -110,6 +112,23 @@ func (s *Server) countConnection(_ net.Conn, state http.ConnState) {
 	case http.StateClosed, http.StateHijacked:
 		s.open--
 	}
+}
+
+// countRequests counts every request next serves, for Requests.
+func (s *Server) countRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.requests++
+		s.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Requests says how many HTTP requests the server was sent so far.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
 }
 
 // Connections says how many connections clients opened to the server so far, and how many of
