@@ -96,13 +96,17 @@ func Compute(current mcpv1beta1.MCPServerStatus, obs Observation, now metav1.Tim
 	if r := obs.Handshake.Result; r != nil && r.Outcome == mcpprobe.OutcomeAuthRequired {
 		next.Tools = nil
 	}
-	r := decide(obs, accepted, wasVerified(current), last)
+	r := decide(obs, accepted, wasVerified(current), last, standingVerdict(current, obs.Generation, obs.PublishedAddress()))
 	if reg := gatewayRegistered(&next, obs.Gateway, accepted, obs.Generation, now); reg.status != metav1.ConditionTrue && r.available.status != metav1.ConditionFalse {
 		// As upstream: a server whose gateway route is not registered is not available.
 		r = notVerified(verdict{metav1.ConditionFalse, mcpv1beta1.ReasonGatewayNotRegistered, reg.message})
 	}
 	setCondition(&next, mcpv1beta1.ConditionAvailable, r.available.status, r.available.reason, r.available.message, obs.Generation, now)
-	setCondition(&next, mcpv1beta1.ConditionVerified, r.verified.status, r.verified.reason, r.verified.message, obs.Generation, now)
+	verifiedAt := obs.Generation
+	if r.verifiedAt != 0 {
+		verifiedAt = r.verifiedAt
+	}
+	setCondition(&next, mcpv1beta1.ConditionVerified, r.verified.status, r.verified.reason, r.verified.message, verifiedAt, now)
 	publishAddress(&next, obs.PublishedAddress(), r.verified.status == metav1.ConditionTrue)
 	exposed(&next, obs.Exposure, accepted, obs.Generation, now)
 	if next.Address != nil && *next.Address == (mcpv1beta1.MCPServerAddress{}) {
@@ -124,34 +128,39 @@ type verdict struct {
 // readiness is what Available and Verified say together.
 type readiness struct {
 	available, verified verdict
+	// verifiedAt is the generation Verified describes when it is not the current one: a
+	// verdict standing for an earlier generation (standingVerdict). Zero means the current.
+	verifiedAt int64
 }
 
 // notVerified is Verified while no handshake is attempted, because the workload is not
 // available.
 func notVerified(available verdict) readiness {
-	return readiness{available, verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified,
+	return readiness{available: available, verified: verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified,
 		"no MCP handshake is attempted until the workload is available"}}
 }
 
 // verifying is a workload that is up while its first handshake at this generation is under
-// way. Available stays Unknown until the handshake's verdict arrives with it, as upstream's
+// way, with no verdict standing from an earlier one. Available stays Unknown until the handshake's verdict arrives with it, as upstream's
 // synchronous handshake does, so that a v1alpha1 reader sees Ready=Unknown (Initializing), never
 // Ready=True before the server spoke MCP.
 func verifying(message string) readiness {
 	return readiness{
-		verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, message},
-		verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified, message},
+		available: verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, message},
+		verified:  verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonNotVerified, message},
 	}
 }
 
 // decide settles Available and Verified, in the order a user would check things.
-func decide(obs Observation, accepted bool, wasVerified metav1.ConditionStatus, last *metav1.Condition) readiness {
+func decide(obs Observation, accepted bool, wasVerified metav1.ConditionStatus, last, standing *metav1.Condition) readiness {
 	w, h := obs.Workload, obs.Handshake
 	switch {
 	case !accepted:
 		return notVerified(verdict{metav1.ConditionFalse, mcpv1beta1.ReasonConfigurationInvalid,
 			"nothing is rolled out until the spec is accepted: " + strings.Join(obs.Problems, "; ")})
-	case !w.Found || !w.Current:
+	case !w.Found || (!w.Current && (w.Available == 0 || (last == nil && standing == nil))):
+		// A Deployment the Deployment controller has not caught up with yet still reports the
+		// pods it has; only a server with none, or none verified, waits for it.
 		return notVerified(verdict{metav1.ConditionUnknown, mcpv1beta1.ReasonInitializing, "waiting for the Deployment controller to roll out the Deployment"})
 	case w.Desired == 0 && w.Replicas == 0:
 		return notVerified(verdict{metav1.ConditionTrue, mcpv1beta1.ReasonScaledToZero, "scaled to zero (spec.runtime.replicas is 0)"})
@@ -164,6 +173,16 @@ func decide(obs Observation, accepted bool, wasVerified metav1.ConditionStatus, 
 		// verdict on this very endpoint stands until its first handshake, queued ahead of
 		// routine work, says otherwise. Nothing flaps because the operator restarted.
 		return verified(w, verdict{last.Status, last.Reason, last.Message})
+	case h.Result == nil && standing != nil:
+		// A spec change that keeps the endpoint (a scale, a new image behind verified
+		// rollouts): the verdict on the earlier generation stands, stamped with that
+		// generation, until the new generation's first handshake, queued ahead of routine
+		// work, says otherwise. The address stays published; Ready does not flap.
+		r := verified(w, verdict{standing.Status, standing.Reason, standing.Message})
+		r.available.message = fmt.Sprintf("%s; verifying generation %d at %s (generation %d was verified)",
+			replicaSummary(w), obs.Generation, obs.Address, standing.ObservedGeneration)
+		r.verifiedAt = standing.ObservedGeneration
+		return r
 	case h.Result == nil:
 		return verifying(fmt.Sprintf("%s; verifying the MCP endpoint %s", replicaSummary(w), obs.Address))
 	case settling(h, wasVerified, last):
@@ -181,7 +200,7 @@ func verified(w Workload, v verdict) readiness {
 	if v.status == metav1.ConditionTrue {
 		available.message = v.message
 	}
-	return readiness{available, v}
+	return readiness{available: available, verified: v}
 }
 
 // settlingFailures is how many failed handshakes a server that was never verified at its
@@ -227,6 +246,19 @@ func handshakeVerdict(w Workload, h Handshake) verdict {
 		msg = fmt.Sprintf("%s; %s", replicaSummary(w), describeServer(h.Result))
 	}
 	return verdict{v.status, v.reason, msg}
+}
+
+// standingVerdict returns the Verified condition when it is True for an earlier generation
+// and the address it verified is still the one to publish, and nil otherwise.
+func standingVerdict(current mcpv1beta1.MCPServerStatus, generation int64, address string) *metav1.Condition {
+	c := meta.FindStatusCondition(current.Conditions, mcpv1beta1.ConditionVerified)
+	if c == nil || c.Status != metav1.ConditionTrue || c.ObservedGeneration >= generation {
+		return nil
+	}
+	if current.Address == nil || address == "" || current.Address.URL != address {
+		return nil
+	}
+	return c
 }
 
 // LastVerdict returns the Verified condition when it is a handshake's verdict (Verified,

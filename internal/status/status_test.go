@@ -211,12 +211,15 @@ func TestANewOperatorKeepsTheLastVerdict(t *testing.T) {
 			if !equality.Semantic.DeepEqual(before, restarted) {
 				t.Errorf("a new process changed the status before its first handshake:\n%+v\n%+v", before, restarted)
 			}
+			// Only a verified server publishes the address its verdict was about, and only its
+			// verdict stands for a new generation at that address (the test below).
 			changes := map[string]status.Observation{
 				"generation": func() status.Observation { o := obs; o.Generation = 3; return o }(),
 			}
 			if result.Outcome == mcpprobe.OutcomeReady {
-				// Only a verified server publishes the address its verdict was about.
-				changes["address"] = func() status.Observation { o := obs; o.Address = "http://b"; return o }()
+				changes = map[string]status.Observation{
+					"address": func() status.Observation { o := obs; o.Address = "http://b"; return o }(),
+				}
 			}
 			for what, changed := range changes {
 				c := mcpv1alpha1.ReadyFrom(status.Compute(before, changed, t1).Conditions)
@@ -225,6 +228,52 @@ func TestANewOperatorKeepsTheLastVerdict(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAVerifiedServerStaysVerifiedThroughASpecChange: a new generation at the same address (a
+// scale, a new image behind verified rollouts) keeps the verdict on the earlier one, stamped
+// with that generation, and the address, until its own first handshake; also while the
+// Deployment controller has not caught up with the Deployment, as long as pods are available.
+// A new address, or no available pod, is verified afresh.
+func TestAVerifiedServerStaysVerifiedThroughASpecChange(t *testing.T) {
+	obs := status.Observation{Generation: 2, Address: "http://a", DeploymentName: "a", ServiceName: "a",
+		Workload: available(1), Handshake: status.Handshake{Result: ready(1)}}
+	before := status.Compute(mcpv1beta1.MCPServerStatus{}, obs, t0)
+	behind := available(1)
+	behind.Current = false
+	for what, w := range map[string]status.Workload{"handshake pending": available(2), "Deployment controller behind": behind} {
+		t.Run(what, func(t *testing.T) {
+			changed := status.Observation{Generation: 3, Address: "http://a", DeploymentName: "a", ServiceName: "a", Workload: w}
+			next := status.Compute(before, changed, t1)
+			if c := mcpv1alpha1.ReadyFrom(next.Conditions); c.Status != metav1.ConditionTrue || !c.LastTransitionTime.Equal(&t0) {
+				t.Errorf("Ready %s/%s since %v, want True since before the change: %s", c.Status, c.Reason, c.LastTransitionTime, c.Message)
+			}
+			v := meta.FindStatusCondition(next.Conditions, mcpv1beta1.ConditionVerified)
+			if v.Status != metav1.ConditionTrue || v.ObservedGeneration != 2 {
+				t.Errorf("Verified %s for generation %d, want True for generation 2 (the one verified)", v.Status, v.ObservedGeneration)
+			}
+			if a := meta.FindStatusCondition(next.Conditions, mcpv1beta1.ConditionAvailable); a.ObservedGeneration != 3 || !strings.Contains(a.Message, "verifying generation 3") {
+				t.Errorf("Available for generation %d says %q, want generation 3 being verified", a.ObservedGeneration, a.Message)
+			}
+			if next.Address == nil || next.Address.URL != "http://a" || next.ObservedGeneration != 3 {
+				t.Errorf("address %v at observed generation %d, want http://a kept at 3", next.Address, next.ObservedGeneration)
+			}
+			verdict := changed
+			verdict.Handshake = status.Handshake{Result: ready(2)}
+			verdict.Workload = available(2)
+			if v := meta.FindStatusCondition(status.Compute(next, verdict, t1).Conditions, mcpv1beta1.ConditionVerified); v.ObservedGeneration != 3 {
+				t.Errorf("the new generation's handshake left Verified at generation %d", v.ObservedGeneration)
+			}
+		})
+	}
+	for what, changed := range map[string]status.Observation{
+		"address":          {Generation: 3, Address: "http://b", DeploymentName: "a", ServiceName: "a", Workload: available(1)},
+		"no available pod": {Generation: 3, Address: "http://a", DeploymentName: "a", ServiceName: "a", Workload: status.Workload{Found: true, Desired: 1}},
+	} {
+		if c := mcpv1alpha1.ReadyFrom(status.Compute(before, changed, t1).Conditions); c.Status == metav1.ConditionTrue {
+			t.Errorf("a new %s kept Ready True: %s %s", what, c.Reason, c.Message)
+		}
 	}
 }
 
