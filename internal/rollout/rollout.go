@@ -126,6 +126,7 @@ func Decide(in Input) Decision {
 	}
 
 	var finding *Gate
+	failing := false // a pod of the newest revision failed its handshake (not merely unprobed)
 	verified, newest := 0, 0
 	for _, p := range in.Pods {
 		g := gateFor(p, in, next.VerifiedRevision)
@@ -143,6 +144,7 @@ func Decide(in Input) Decision {
 			if finding == nil {
 				finding = &g
 			}
+			failing = failing || p.Probe != nil
 		}
 		if changes := toolChanges(in.ServedTools, p.Probe); changes != nil && in.Newest != next.VerifiedRevision {
 			next.ToolChanges = changes
@@ -155,10 +157,13 @@ func Decide(in Input) Decision {
 		d.Condition = rolledBack(next.RolledBack.Revision, next.VerifiedRevision, next.RolledBack.Message)
 	case in.RolledOut && newest > 0 && verified == newest:
 		next.VerifiedRevision = in.Newest
-		d.Condition = condition(metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified,
-			fmt.Sprintf("every pod of revision %s answered an MCP handshake", in.Newest))
+		d.Condition = verifiedRevision(in.Newest)
 	case in.RolledOut && newest == 0:
 		d.Condition = condition(metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified, "no pod to verify (scaled to zero)")
+	case in.Newest == next.VerifiedRevision && !failing:
+		// The verified revision stays verified while its pods come and go (a scale, a pod
+		// restarted): each new one is verified before its gate lets traffic in.
+		d.Condition = verifiedRevision(in.Newest)
 	case next.VerifiedRevision != "" && in.Newest != next.VerifiedRevision && in.Now.Sub(since) >= in.Deadline:
 		reason, message := "NotVerified", fmt.Sprintf("no handshake verified its pods within %s", in.Deadline)
 		if finding != nil && finding.Reason != "" {
@@ -183,6 +188,12 @@ func Decide(in Input) Decision {
 		d.RecheckAfter = max(left, time.Second)
 	}
 	return d
+}
+
+// verifiedRevision is the condition of a verified newest revision.
+func verifiedRevision(revision string) metav1.Condition {
+	return condition(metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified,
+		fmt.Sprintf("revision %s is verified: each of its pods answered an MCP handshake before it took traffic", revision))
 }
 
 // rolledBack is the condition of a revision rolled back to the verified one.

@@ -269,3 +269,28 @@ func TestStoredRevisionWithoutSinceStartsTheClock(t *testing.T) {
 		t.Fatalf("%+v rollback=%v", d.Status, d.RollBack)
 	}
 }
+
+// TestVerifiedRevisionStaysVerifiedWhileItsPodsComeAndGo: a scale or a restarted pod of the
+// verified revision leaves the Deployment not rolled out for a while; the rollout stays
+// verified, the new pod waits for its own handshake behind its gate, and a pod of that
+// revision that fails is still reported.
+func TestVerifiedRevisionStaysVerifiedWhileItsPodsComeAndGo(t *testing.T) {
+	in := rollout.Input{Now: t0, Deadline: time.Minute, Newest: "r1",
+		Stored: &mcpv1beta1.MCPServerRollout{VerifiedRevision: "r1", Revision: "r1", Since: &metav1.Time{Time: t0}},
+		Pods: []rollout.Pod{{Name: "p", Revision: "r1", Gate: corev1.ConditionTrue, Probe: ready()},
+			{Name: "scaled-up", Revision: "r1", Gate: corev1.ConditionFalse}}}
+	d := rollout.Decide(in)
+	if d.Condition.Status != metav1.ConditionTrue || d.Condition.Reason != mcpv1beta1.ReasonRolloutVerified || len(d.Gates) != 0 {
+		t.Errorf("a new pod of the verified revision: %+v, gates %+v", d.Condition, d.Gates)
+	}
+	in.RolledOut = true
+	in.Pods[1] = rollout.Pod{Name: "scaled-up", Revision: "r1", Gate: corev1.ConditionTrue, Probe: ready()}
+	if rolledOut := rollout.Decide(in); rolledOut.Condition != d.Condition {
+		t.Errorf("the condition changed once the pod was verified: %+v, then %+v", d.Condition, rolledOut.Condition)
+	}
+	in.RolledOut = false
+	in.Pods[1] = rollout.Pod{Name: "scaled-up", Revision: "r1", Gate: corev1.ConditionFalse, Probe: failed("the endpoint does not speak MCP"), Failures: 1}
+	if d := rollout.Decide(in); d.Condition.Status != metav1.ConditionFalse || d.Condition.Reason != mcpv1beta1.ReasonRolloutFailing {
+		t.Errorf("a failing pod of the verified revision: %+v", d.Condition)
+	}
+}
