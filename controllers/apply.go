@@ -6,13 +6,15 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -27,9 +29,11 @@ import (
 // own is never taken over: it is returned as a conflict for the user to resolve. An object
 // already as rendered is not written at all; wrote says whether anything was.
 //
-// wroteDeployment tells that the Deployment was written: the cache still holds the one before
-// it until the watch delivers the write, so what the cache says of its revision is stale.
-func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1beta1.MCPServer, objs, managed []client.Object) (conflicts []string, wrote, wroteDeployment bool, err error) {
+// newRevision tells that the Deployment was created or its pod template changed: the cache
+// still holds the one before until the watch delivers the write, so what the cache says of its
+// revision is stale. A write that keeps the template (a scale, a label repaired) keeps the
+// revision, and the cache's word on it stands.
+func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1beta1.MCPServer, objs, managed []client.Object) (conflicts []string, wrote, newRevision bool, err error) {
 	rendered := map[schema.GroupVersionKind]bool{}
 	gvks := make([]schema.GroupVersionKind, len(objs))
 	for i, obj := range objs {
@@ -45,7 +49,7 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1bet
 	// The objects are independent, so they are applied at once: a new server's first reconcile
 	// waits for one round trip per object, not for all of them in turn.
 	found := make([]string, len(objs))
-	applied := make([]bool, len(objs))
+	applied := make([]write, len(objs))
 	var g errgroup.Group
 	for i, obj := range objs {
 		g.Go(func() error {
@@ -56,76 +60,108 @@ func (r *MCPServerReconciler) applyObjects(ctx context.Context, server *mcpv1bet
 	}
 	err = g.Wait()
 	for i, gvk := range gvks {
-		wroteDeployment = wroteDeployment || (applied[i] && gvk.Kind == "Deployment")
+		wrote = wrote || applied[i] != unchanged
+		newRevision = newRevision || (gvk.Kind == "Deployment" && (applied[i] == created || applied[i] == changedPods))
 	}
 	if err != nil {
-		return nil, slices.Contains(applied, true), wroteDeployment, err
+		return nil, wrote, newRevision, err
 	}
-	wrote = slices.Contains(applied, true)
 	for _, conflict := range found {
 		if conflict != "" {
 			conflicts = append(conflicts, conflict)
 		}
 	}
 	if len(conflicts) > 0 {
-		return conflicts, wrote, wroteDeployment, nil
+		return conflicts, wrote, newRevision, nil
 	}
 	pruned, err := r.prune(ctx, server, rendered, managed)
-	return nil, wrote || pruned, wroteDeployment, err
+	return nil, wrote || pruned, newRevision, err
 }
 
+// write is what applyObject did to one object.
+type write int
+
+const (
+	unchanged write = iota
+	created
+	// changed: applied, and a Deployment's pod template is as it was (a scale, a label).
+	changed
+	// changedPods: applied, and the Deployment's pod template changed: a new revision.
+	changedPods
+)
+
 // applyObject applies one object unless it is already as rendered, and returns a conflict
-// message when an object of that name belongs to someone else, and whether it wrote.
+// message when an object of that name belongs to someone else, and what it wrote.
 //
 // An object the cache does not hold is created with one request (createOnly); only when that
 // finds an object of the name does the operator read it, to tell its own (a cache running
 // behind) from someone else's.
-func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta1.MCPServer, obj client.Object, gvk schema.GroupVersionKind) (string, bool, error) {
+func (r *MCPServerReconciler) applyObject(ctx context.Context, server *mcpv1beta1.MCPServer, obj client.Object, gvk schema.GroupVersionKind) (string, write, error) {
 	if err := controllerutil.SetControllerReference(server, obj, r.Scheme); err != nil {
-		return "", false, err
+		return "", unchanged, err
 	}
 	desired, err := render.ApplyConfiguration(obj, gvk)
 	if err != nil {
-		return "", false, err
+		return "", unchanged, err
 	}
 	existing, err := r.cached(ctx, obj, gvk)
 	if err != nil {
-		return "", false, err
+		return "", unchanged, err
 	}
 	key, hash, now := client.ObjectKeyFromObject(obj), desired.GetAnnotations()[render.AppliedHashAnnotation], time.Now()
 	if existing != nil {
 		r.created.seen(gvk, key)
 	}
 	if existing == nil && r.created.pending(gvk, key, hash, now) {
-		return "", false, nil // created as rendered moments ago; the watch has not delivered it yet
+		return "", unchanged, nil // created as rendered moments ago; the watch has not delivered it yet
 	}
 	if existing == nil {
-		created, err := r.createOnly(ctx, desired)
+		isNew, err := r.createOnly(ctx, desired)
 		if err != nil {
-			return "", false, fmt.Errorf("creating %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
+			return "", unchanged, fmt.Errorf("creating %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
 		}
-		if created {
+		if isNew {
 			r.created.add(gvk, key, hash, now)
 			objectWrites.WithLabelValues(gvk.Kind, "create").Inc()
-			return "", true, nil
+			return "", created, nil
 		}
 		if existing, err = r.live(ctx, obj, gvk); err != nil || existing == nil {
-			return "", false, err // deleted since: the next reconcile creates it
+			return "", unchanged, err // deleted since: the next reconcile creates it
 		}
 	}
 	if !render.ControlledBy(existing, server) && !adoptable(existing, server) {
 		return fmt.Sprintf("%s %s/%s already exists and is not managed by this MCPServer; the operator does not take over "+
 			"objects it does not own: delete or rename that %s, or rename the MCPServer",
-			gvk.Kind, obj.GetNamespace(), obj.GetName(), gvk.Kind), false, nil
+			gvk.Kind, obj.GetNamespace(), obj.GetName(), gvk.Kind), unchanged, nil
 	}
 	if render.ControlledBy(existing, server) && render.UpToDate(desired, existing) {
-		return "", false, nil
+		return "", unchanged, nil
 	}
+	// The apply answers with the object as it now is, into desired.
 	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(desired), client.FieldOwner(fieldManager), client.ForceOwnership); err != nil {
-		return "", false, fmt.Errorf("applying %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
+		return "", unchanged, fmt.Errorf("applying %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
 	}
 	objectWrites.WithLabelValues(gvk.Kind, "apply").Inc()
-	return "", true, nil
+	if podTemplateChanged(existing, desired) {
+		return "", changedPods, nil
+	}
+	return "", changed, nil
+}
+
+// podTemplateChanged reports whether a Deployment's pod template differs between before and
+// the apply's answer after: only then is there a revision that the cache does not show yet.
+// An answer it cannot read counts as a change, which only makes the rollout wait for the
+// Deployment controller.
+func podTemplateChanged(before client.Object, after *unstructured.Unstructured) bool {
+	old, ok := before.(*appsv1.Deployment)
+	if !ok {
+		return false
+	}
+	applied := &appsv1.Deployment{}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(after.Object, applied); err != nil {
+		return true
+	}
+	return !equality.Semantic.DeepEqual(old.Spec.Template, applied.Spec.Template)
 }
 
 // noObjectsVersion is a resourceVersion no object has: the largest one an etcd revision can be.

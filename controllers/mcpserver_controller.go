@@ -144,8 +144,9 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	replicas, current := r.memo.Current(ctx, r.Client, server, inputs, managed)
 	stored := r.statuses.stored(req.NamespacedName, server)
 	var objs []client.Object
-	// deploymentWritten: this reconcile wrote the Deployment, which the cache does not show yet.
-	deploymentWritten := false
+	// newRevision: this reconcile created the Deployment or changed its pod template, which the
+	// cache does not show yet.
+	newRevision := false
 	if !current {
 		objs, err = r.render(withStdioCommand(server, check.stdioCommand), check.configHash, admin, apis, gatewayTarget(server, check.gateway))
 		if err != nil {
@@ -163,7 +164,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		// 4. Apply the objects (server-side apply), and prune what the chart no longer renders.
 		var conflicts []string
 		var wrote bool
-		conflicts, wrote, deploymentWritten, err = r.applyObjects(ctx, server, objs, managed)
+		conflicts, wrote, newRevision, err = r.applyObjects(ctx, server, objs, managed)
 		if apierrors.IsInvalid(err) {
 			// The spec passed the MCPServer schema, but what it renders does not pass the
 			// API server's validation of those objects (a label value too long, say): that
@@ -205,7 +206,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err != nil {
 		return r.failed("error", err)
 	}
-	if !obs.Workload.Found && deploymentWritten {
+	if !obs.Workload.Found && newRevision {
 		obs.Workload.Created = time.Now() // just created; the cache does not show it yet
 	}
 
@@ -213,7 +214,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	//    readiness gate, and decide the rollout: verified, held, or due to be rolled back.
 	var decision rollout.Decision
 	if obs.Workload.Found {
-		obs.Rollout, decision, err = r.verifyRollout(ctx, server, stored, obs.Workload, deploymentWritten, check.configHash, check.tls, obs.Address)
+		obs.Rollout, decision, err = r.verifyRollout(ctx, server, stored, obs.Workload, newRevision, check.configHash, check.tls, obs.Address)
 		if err != nil {
 			return r.failed("error", err)
 		}

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"net"
 	neturl "net/url"
+	"slices"
 	"strconv"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -40,10 +42,11 @@ const revisionAnnotation = "deployment.kubernetes.io/revision"
 // operator's readiness gate: it asks the handshake scheduler for each running pod's verdict,
 // decides the rollout (internal/rollout), and writes the gates that change. It returns what
 // status shows; the caller writes it, and rolls back when the decision says so. When this
-// reconcile wrote the Deployment, the cached one is the one before it, so the newest revision
-// is not known yet (the next reconcile, which the write's watch event brings, knows it).
+// reconcile created the Deployment or changed its pod template (newRevision), the cached one
+// is the one before it, so the newest revision is not known yet (the next reconcile, which the
+// write's watch event brings, knows it).
 func (r *MCPServerReconciler) verifyRollout(ctx context.Context, server *mcpv1beta1.MCPServer, stored mcpv1beta1.MCPServerStatus,
-	w status.Workload, deploymentWritten bool, configHash string, tls mcpprobe.TLS, url string) (*status.Rollout, rollout.Decision, error) {
+	w status.Workload, newRevision bool, configHash string, tls mcpprobe.TLS, url string) (*status.Rollout, rollout.Decision, error) {
 	name := client.ObjectKeyFromObject(server)
 	dep := &appsv1.Deployment{}
 	if owned, err := r.ownedObject(ctx, server, dep); err != nil || !owned {
@@ -64,7 +67,7 @@ func (r *MCPServerReconciler) verifyRollout(ctx context.Context, server *mcpv1be
 		AllowToolRemoval: server.Spec.Rollout != nil && server.Spec.Rollout.AllowToolRemoval,
 	}
 	in.Pods = r.observePods(name, pods.Items, url, server.Spec.Config.Port, tls)
-	if !deploymentWritten {
+	if !newRevision {
 		newest, err := r.newestRevision(ctx, dep, in.Pods, w.RolledOut || stored.Rollout == nil || stored.Rollout.VerifiedRevision == "")
 		if err != nil {
 			return nil, rollout.Decision{}, err
@@ -183,16 +186,20 @@ func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.De
 			return pods[0].Revision, nil
 		}
 	}
-	// Until the Deployment controller has seen the Deployment's latest spec, its revision
-	// annotation still names the revision before it: the newest one is not made yet, and the
-	// verified one must not be taken for it.
 	want := dep.Annotations[revisionAnnotation]
-	if want == "" || dep.Status.ObservedGeneration < dep.Generation {
-		return "", nil
+	if want == "" {
+		return "", nil // the Deployment controller has made no revision yet
 	}
 	sets, err := r.replicaSets(ctx, dep)
 	if err != nil {
 		return "", err
+	}
+	if dep.Status.ObservedGeneration < dep.Generation {
+		// The Deployment controller has not seen the latest spec, so its revision annotation
+		// may name the revision before it, which must not be taken for the newest. The newest
+		// is the ReplicaSet whose template is the Deployment's, as the Deployment controller
+		// finds it: a scale keeps it, a new template has none yet.
+		return templateRevision(sets, dep), nil
 	}
 	for _, rs := range sets {
 		if rs.Annotations[revisionAnnotation] == want {
@@ -200,6 +207,24 @@ func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.De
 		}
 	}
 	return "", nil
+}
+
+// templateRevision is the pod-template-hash of the oldest ReplicaSet whose pod template is the
+// Deployment's, its own hash label aside (the Deployment controller's FindNewReplicaSet), or ""
+// when there is none.
+func templateRevision(sets []appsv1.ReplicaSet, dep *appsv1.Deployment) string {
+	slices.SortStableFunc(sets, func(a, b appsv1.ReplicaSet) int {
+		return a.CreationTimestamp.Compare(b.CreationTimestamp.Time)
+	})
+	for _, rs := range sets {
+		tmpl := rs.Spec.Template.DeepCopy()
+		hash := tmpl.Labels[rollout.RevisionLabel]
+		delete(tmpl.Labels, rollout.RevisionLabel)
+		if hash != "" && equality.Semantic.DeepEqual(*tmpl, dep.Spec.Template) {
+			return hash
+		}
+	}
+	return ""
 }
 
 // replicaSets lists the Deployment's ReplicaSets from the API server: they are read only

@@ -10,14 +10,17 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	mcpv1alpha1 "github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	mcpv1beta1 "github.com/mcp-operator/mcp-operator/api/v1beta1"
 	"github.com/mcp-operator/mcp-operator/internal/rollout"
 	"github.com/mcp-operator/mcp-operator/internal/testing/check"
@@ -304,5 +307,95 @@ func TestVerificationOff(t *testing.T) {
 	got := waitForCondition(t, key(s), mcpv1beta1.ConditionVerified, metav1.ConditionTrue, mcpv1beta1.ReasonVerified)
 	if got.Status.Rollout != nil || check.Condition(got.Status.Conditions, mcpv1beta1.ConditionRolloutVerified) != nil {
 		t.Errorf("rollout status with verification off: %+v", got.Status.Rollout)
+	}
+}
+
+// TestScalingAVerifiedServerKeepsItVerified: a spec change that keeps the pods' template (here
+// a scale from one pod to two) makes no new revision. Every status written from the change to
+// the new generation's own verdict keeps the server Ready with its address and its rollout
+// verified: while the operator's apply is not in its cache yet, while the Deployment controller
+// has not caught up, and while the new pod waits for its handshake.
+func TestScalingAVerifiedServerKeepsItVerified(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	s := newServer(t, ns, "scaled", nil)
+	good := startMCPServerFor(t, s, mcptest.ServerOptions{Tools: []string{"forecast"}})
+	d := waitForDeployment(t, key(s))
+	first := revisionOf(t, d, 1, "r1", "10.0.3.1")
+	routePod(t, "10.0.3.1", good.Addr)
+	routePod(t, "10.0.3.2", good.Addr)
+	waitForGate(t, first, corev1.ConditionTrue)
+	makeAvailable(t, key(s))
+	waitForCondition(t, key(s), mcpv1beta1.ConditionRolloutVerified, metav1.ConditionTrue, mcpv1beta1.ReasonRolloutVerified)
+	before := waitForCondition(t, key(s), mcpv1beta1.ConditionVerified, metav1.ConditionTrue, mcpv1beta1.ReasonVerified)
+
+	wc, err := client.NewWithWatch(env.Config, client.Options{Scheme: env.Scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := wc.Watch(ctx, &mcpv1beta1.MCPServerList{}, client.InNamespace(ns),
+		&client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: before.ResourceVersion}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer statuses.Stop()
+
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		cur := getServer(t, key(s))
+		cur.Spec.Runtime.Replicas = ptr.To[int32](2)
+		return k8s.Update(ctx, cur)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// As the Deployment controller would: the new generation observed with one pod of two
+	// available, a second pod of the same ReplicaSet, and both available once it is verified.
+	check.Eventually(t, timeout, "the Deployment scaled to 2, observed with 1 available", func() (bool, string) {
+		cur := waitForDeployment(t, key(s))
+		if cur.Spec.Replicas == nil || *cur.Spec.Replicas != 2 {
+			return false, fmt.Sprintf("spec.replicas %v", cur.Spec.Replicas)
+		}
+		cur.Status.ObservedGeneration, cur.Status.Replicas, cur.Status.UpdatedReplicas = cur.Generation, 2, 2
+		err := k8s.Status().Update(ctx, cur)
+		return err == nil, fmt.Sprint(err)
+	})
+	second := first.DeepCopy()
+	second.ObjectMeta = metav1.ObjectMeta{Namespace: first.Namespace, Name: first.Name + "-2", Labels: first.Labels}
+	if err := k8s.Create(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	second.Status = corev1.PodStatus{Phase: corev1.PodRunning, PodIP: "10.0.3.2", Conditions: []corev1.PodCondition{
+		{Type: corev1.ContainersReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}}
+	if err := k8s.Status().Update(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	waitForGate(t, second, corev1.ConditionTrue)
+	makeAvailable(t, key(s))
+	after := waitForCondition(t, key(s), mcpv1beta1.ConditionVerified, metav1.ConditionTrue, mcpv1beta1.ReasonVerified)
+	if after.Status.Replicas != 2 {
+		t.Errorf("status.replicas %d, want 2", after.Status.Replicas)
+	}
+
+	for seen := 0; ; seen++ {
+		var ev watch.Event
+		select {
+		case ev = <-statuses.ResultChan():
+		case <-time.After(timeout):
+			t.Fatalf("the watch did not reach the new generation's verdict (resourceVersion %s) after %d statuses", after.ResourceVersion, seen)
+		}
+		srv, ok := ev.Object.(*mcpv1beta1.MCPServer)
+		if !ok {
+			t.Fatalf("watch event %s: %T", ev.Type, ev.Object)
+		}
+		for _, c := range []string{mcpv1alpha1.ConditionReady, mcpv1beta1.ConditionRolloutVerified} {
+			if got := check.Condition(srv.Status.Conditions, c); got == nil || got.Status != metav1.ConditionTrue {
+				t.Errorf("generation %d, status %d: %s is %+v, want True throughout the scale", srv.Status.ObservedGeneration, seen, c, got)
+			}
+		}
+		if srv.Status.Address == nil || srv.Status.Address.URL == "" {
+			t.Errorf("generation %d, status %d: the address was withdrawn during the scale", srv.Status.ObservedGeneration, seen)
+		}
+		if srv.ResourceVersion == after.ResourceVersion {
+			return
+		}
 	}
 }
