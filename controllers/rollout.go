@@ -175,7 +175,9 @@ func podCondition(p *corev1.Pod, t corev1.PodConditionType) corev1.ConditionStat
 // Deployment controller has not made it. Where the pods
 // share one revision and that is known to be it (podsTell: the Deployment is rolled out, or no
 // revision was verified yet, so nothing could be rolled back anyway), it costs no request; in a
-// rollout it is the ReplicaSet whose revision number is the Deployment's.
+// rollout it is the ReplicaSet whose revision number is the Deployment's, or, while the
+// Deployment controller has not seen the latest spec, the one whose template is the
+// Deployment's.
 func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.Deployment, pods []rollout.Pod, podsTell bool) (string, error) {
 	if podsTell && len(pods) > 0 {
 		same := true
@@ -190,11 +192,18 @@ func (r *MCPServerReconciler) newestRevision(ctx context.Context, dep *appsv1.De
 	if want == "" {
 		return "", nil // the Deployment controller has made no revision yet
 	}
+	lagging := dep.Status.ObservedGeneration < dep.Generation
+	if lagging && podsTell {
+		// Pods tell, and did not: no verified revision could be mistaken for the newest
+		// (the Deployment is not rolled out), so a new server waits for the Deployment
+		// controller without reading ReplicaSets.
+		return "", nil
+	}
 	sets, err := r.replicaSets(ctx, dep)
 	if err != nil {
 		return "", err
 	}
-	if dep.Status.ObservedGeneration < dep.Generation {
+	if lagging {
 		// The Deployment controller has not seen the latest spec, so its revision annotation
 		// may name the revision before it, which must not be taken for the newest. The newest
 		// is the ReplicaSet whose template is the Deployment's, as the Deployment controller
